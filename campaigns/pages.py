@@ -1,0 +1,353 @@
+"""Page types: the campaign index and the campaign page, whose petition is the page's form.
+
+A campaign page is a Wagtail form page (AbstractEmailForm) whose submissions are `Signature` rows, so
+Wagtail's own Forms admin, submission listing and CSV/XLSX export work for petitions.
+"""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    HelpPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
+from wagtail.contrib.forms.panels import FormSubmissionsPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page, TranslatableMixin
+from wagtail.search import index
+
+from campaigns.blocks import RICH_TEXT_FEATURES, CampaignBodyBlock, ReferencesBlock
+
+
+class CampaignIndexPage(Page):
+    """Lists a locale's campaigns: open ones first, then closed ones."""
+
+    intro = RichTextField(
+        blank=True,
+        features=RICH_TEXT_FEATURES,
+        help_text=_("A short introduction shown above the list of campaigns."),
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["campaigns.CampaignPage"]
+
+    class Meta:
+        verbose_name = _("campaign list")
+
+    def campaigns(self):
+        """Live campaigns under this index, newest first (closing state is decided per page)."""
+        return (
+            CampaignPage.objects.live()
+            .public()
+            .descendant_of(self)
+            .select_related("hero_image")
+            .order_by("-first_published_at")
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        campaigns = list(self.campaigns())
+        context["open_campaigns"] = [c for c in campaigns if c.is_open]
+        context["closed_campaigns"] = [c for c in campaigns if not c.is_open]
+        return context
+
+
+class FieldChoice(models.TextChoices):
+    REQUIRED = "required", _("Shown and required")
+    OPTIONAL = "optional", _("Shown, optional")
+    HIDDEN = "hidden", _("Not shown")
+
+
+def _field_choice(label, default, help_text):
+    return models.CharField(
+        label, max_length=10, choices=FieldChoice.choices, default=default, help_text=help_text
+    )
+
+
+class CampaignFormField(TranslatableMixin, AbstractFormField):
+    """An extra question an editor adds to a petition (answers are stored in the signature's JSON)."""
+
+    page = ParentalKey("campaigns.CampaignPage", on_delete=models.CASCADE, related_name="form_fields")
+
+    class Meta(TranslatableMixin.Meta, AbstractFormField.Meta):
+        verbose_name = _("extra question")
+        verbose_name_plural = _("extra questions")
+
+
+class CampaignPage(AbstractEmailForm):
+    """A campaign: the story (Content), the petition (Petition) and how it is shared (Promote)."""
+
+    # Content
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The large picture at the top of the page. Landscape, at least 1600 pixels wide."),
+    )
+    summary = models.TextField(
+        max_length=400,
+        help_text=_(
+            "One or two sentences that say what the campaign asks. Shown in lists and search results."
+        ),
+    )
+    body = StreamField(
+        CampaignBodyBlock(),
+        blank=True,
+        help_text=_(
+            "The story of the campaign. Type [1], [2]… in the text to point to the references below."
+        ),
+    )
+    references = StreamField(
+        ReferencesBlock(),
+        blank=True,
+        help_text=_("Sources for the facts in the text, in the order of their numbers [1], [2]…"),
+    )
+
+    # Petition
+    target = models.CharField(
+        _("target"),
+        max_length=160,
+        help_text=_("Who the petition is addressed to, for example 'Amazon Ring'."),
+    )
+    cta_heading = models.CharField(
+        _("call to action"),
+        max_length=160,
+        help_text=_("The heading above the form, for example 'Sign the letter to Amazon Ring'."),
+    )
+    ask = RichTextField(
+        _("petition text"),
+        blank=True,
+        features=RICH_TEXT_FEATURES,
+        help_text=_("The letter or demand that signers put their name to, shown beside the form."),
+    )
+    signature_goal = models.PositiveIntegerField(
+        _("signature goal"),
+        default=10000,
+        help_text=_("The number of signatures you aim for. The progress bar fills up towards it."),
+    )
+    closing_date = models.DateTimeField(
+        _("closing date"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "After this moment the form disappears and the final count is shown. Leave empty to keep it open."
+        ),
+    )
+    closed = models.BooleanField(
+        _("close the petition now"),
+        default=False,
+        help_text=_("Tick to stop collecting signatures straight away, whatever the closing date."),
+    )
+    confirmation_required = models.BooleanField(
+        _("ask signers to confirm by email"),
+        default=False,
+        help_text=_(
+            "Signers get an email with a link to click. Only confirmed signatures are counted. "
+            "Recommended for petitions that will be handed over officially."
+        ),
+    )
+    first_name_field = _field_choice(
+        _("first name"), FieldChoice.REQUIRED, _("Ask for the signer's first name?")
+    )
+    last_name_field = _field_choice(
+        _("last name"), FieldChoice.REQUIRED, _("Ask for the signer's last name?")
+    )
+    country_field = _field_choice(
+        _("country"), FieldChoice.REQUIRED, _("Ask which country the signer lives in?")
+    )
+    postal_code_field = _field_choice(
+        _("postal code"), FieldChoice.OPTIONAL, _("Ask for a postal code (useful to group signers by area)?")
+    )
+    comment_field = _field_choice(
+        _("comment"), FieldChoice.HIDDEN, _("Let signers add a personal message to the target?")
+    )
+    newsletter_opt_in = models.BooleanField(
+        _("offer the newsletter"),
+        default=True,
+        help_text=_("Show an unticked box that signers can tick to get news from you by email."),
+    )
+    newsletter_opt_in_label = models.CharField(
+        _("newsletter box text"),
+        max_length=255,
+        blank=True,
+        help_text=_("The words beside the newsletter box. Leave empty for the standard wording."),
+    )
+    consent_text = models.TextField(
+        _("consent wording"),
+        help_text=_(
+            "Shown above the sign button and stored with every signature, so you can prove what people agreed to. "
+            "Say what you will do with their data and link to your privacy notice."
+        ),
+    )
+    thank_you_heading = models.CharField(
+        _("thank-you heading"),
+        max_length=160,
+        blank=True,
+        help_text=_("Shown after signing. Leave empty for 'Thank you for signing!'."),
+    )
+    thank_you_text = RichTextField(
+        _("thank-you text"),
+        blank=True,
+        features=RICH_TEXT_FEATURES,
+        help_text=_(
+            "Shown after signing, above the share links. Ask signers to share or take the next step."
+        ),
+    )
+    next_action_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("next action"),
+        help_text=_("A campaign or page to suggest once someone has signed."),
+    )
+    next_action_text = models.CharField(
+        _("next action text"),
+        max_length=160,
+        blank=True,
+        help_text=_(
+            "The link's words, for example 'Now ask your MP to act'. Leave empty to use the page title."
+        ),
+    )
+    retention_days = models.PositiveIntegerField(
+        _("keep signers' details for (days)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Signers' names and email addresses are deleted this many days after the petition closes; "
+            "the counts stay. Leave empty to keep them until you delete them."
+        ),
+    )
+
+    # Promote
+    share_text = models.CharField(
+        _("share text"),
+        max_length=240,
+        blank=True,
+        help_text=_("The message people post when they share the campaign. Leave empty to use the summary."),
+    )
+    social_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "Shown when the page is shared on social media (1200×630 works best). Defaults to the hero image."
+        ),
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("hero_image"),
+        FieldPanel("body"),
+        FieldPanel("references"),
+    ]
+    petition_panels = [
+        HelpPanel(
+            content=_(
+                "<p>The petition is the form at the bottom of the page. Set who it is addressed to, what it asks, "
+                "which details signers give, and what they see after signing.</p>"
+            )
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("target"),
+                FieldPanel("cta_heading"),
+                FieldPanel("ask"),
+                FieldPanel("signature_goal"),
+            ],
+            heading=_("The ask"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("closing_date"), FieldPanel("closed"), FieldPanel("confirmation_required")],
+            heading=_("Opening and closing"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("first_name_field"), FieldPanel("last_name_field")]),
+                FieldRowPanel([FieldPanel("country_field"), FieldPanel("postal_code_field")]),
+                FieldPanel("comment_field"),
+                FieldPanel("newsletter_opt_in"),
+                FieldPanel("newsletter_opt_in_label"),
+                FieldPanel("consent_text"),
+            ],
+            heading=_("What signers fill in"),
+            help_text=_("Email address is always asked for: it makes sure each person signs only once."),
+        ),
+        InlinePanel("form_fields", heading=_("Extra questions"), label=_("Question")),
+        MultiFieldPanel(
+            [
+                FieldPanel("thank_you_heading"),
+                FieldPanel("thank_you_text"),
+                FieldPanel("next_action_page"),
+                FieldPanel("next_action_text"),
+            ],
+            heading=_("After signing"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("retention_days")],
+            heading=_("Personal data"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("to_address"),
+                FieldPanel("from_address"),
+                FieldPanel("subject"),
+            ],
+            heading=_("Notify your team"),
+            help_text=_("Optional: email these addresses about every new signature. Leave empty for none."),
+            classname="collapsed",
+        ),
+        FormSubmissionsPanel(),
+    ]
+    promote_panels = [
+        MultiFieldPanel([FieldPanel("share_text"), FieldPanel("social_image")], heading=_("Sharing")),
+    ] + Page.promote_panels
+
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Content")),
+            ObjectList(petition_panels, heading=_("Petition")),
+            ObjectList(promote_panels, heading=_("Promote")),
+            ObjectList(Page.settings_panels, heading=_("Settings")),
+        ]
+    )
+
+    search_fields = Page.search_fields + [
+        index.SearchField("summary", boost=2),
+        index.SearchField("body"),
+        index.SearchField("target"),
+        index.SearchField("ask"),
+    ]
+
+    parent_page_types = ["campaigns.CampaignIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("campaign")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["reference_count"] = len(self.references)
+        return context
+
+    @property
+    def is_open(self):
+        """Whether the petition still takes signatures: not closed by hand and before its closing date."""
+        if self.closed:
+            return False
+        return self.closing_date is None or timezone.now() < self.closing_date

@@ -1,0 +1,82 @@
+"""Template helpers for campaign pages: reference markers and the share links."""
+
+import re
+from urllib.parse import quote
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+# "[3]" in body text, but not inside a tag's attributes: the marker must sit in text between tags.
+MARKER = re.compile(r"\[(\d{1,3})\](?![^<]*>)")
+
+
+@register.filter(needs_autoescape=False)
+def link_references(html, count):
+    """Turn `[n]` markers into links to reference n (for n up to `count`), each with an id to link back to.
+
+    The first marker of a reference gets id `cite-n`, which the reference's back link points to; later
+    markers of the same reference get `cite-n-2`, `cite-n-3`…
+    """
+    seen = {}
+
+    def replace(match):
+        number = int(match.group(1))
+        if not 1 <= number <= int(count or 0):
+            return match.group(0)
+        seen[number] = seen.get(number, 0) + 1
+        anchor = f"cite-{number}" if seen[number] == 1 else f"cite-{number}-{seen[number]}"
+        return format_html(
+            '<sup class="ref-marker"><a id="{}" href="#ref-{}" aria-label="{}">[{}]</a></sup>',
+            anchor,
+            number,
+            _("Reference %(number)s") % {"number": number},
+            number,
+        )
+
+    return mark_safe(MARKER.sub(replace, str(html)))
+
+
+SHARE_URLS = {
+    "email": "mailto:?subject={title}&body={text}%20{url}",
+    "whatsapp": "https://wa.me/?text={text}%20{url}",
+    "bluesky": "https://bsky.app/intent/compose?text={text}%20{url}",
+    "mastodon": "https://mastodonshare.com/?text={text}&url={url}",
+    "x": "https://x.com/intent/post?text={text}&url={url}",
+    "facebook": "https://www.facebook.com/sharer/sharer.php?u={url}",
+    "linkedin": "https://www.linkedin.com/sharing/share-offsite/?url={url}",
+}
+SHARE_NAMES = {
+    "email": "Email",
+    "whatsapp": "WhatsApp",
+    "bluesky": "Bluesky",
+    "mastodon": "Mastodon",
+    "x": "X",
+    "facebook": "Facebook",
+    "linkedin": "LinkedIn",
+}
+
+
+@register.simple_tag(takes_context=True)
+def share_links(context, networks=None):
+    """Plain share links for the current page: no third-party script is ever loaded."""
+    page = context.get("page")
+    request = context.get("request")
+    if page is None:
+        return []
+    url = page.get_full_url(request) or ""
+    text = getattr(page, "share_text", "") or getattr(page, "summary", "") or page.title
+    values = {"url": quote(url, safe=""), "text": quote(text, safe=""), "title": quote(page.title, safe="")}
+    chosen = networks or list(SHARE_URLS)
+    return [
+        {
+            "network": network,
+            "name": _("Email") if network == "email" else SHARE_NAMES[network],
+            "href": SHARE_URLS[network].format(**values),
+        }
+        for network in chosen
+        if network in SHARE_URLS
+    ]

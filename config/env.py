@@ -1,0 +1,56 @@
+"""Every environment variable the project reads, in one table, with its type and default.
+
+Settings modules import `env` and never touch `os.environ` themselves, so a reader sees here
+everything an operator can set.
+"""
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Var:
+    name: str
+    default: object
+    help: str
+    kind: type = str
+
+    def read(self):
+        raw = os.environ.get(self.name)
+        if raw is None or raw == "":
+            return self.default
+        if self.kind is bool:
+            return raw.strip().lower() in {"1", "true", "yes", "on"}
+        if self.kind is int:
+            return int(raw)
+        if self.kind is list:
+            return [item.strip() for item in raw.split(",") if item.strip()]
+        return raw
+
+
+VARIABLES = [
+    Var("SITE_NAME", "Stand Up For Privacy", "The organisation's name shown in the header and titles."),
+    Var("SECRET_KEY", None, "Django's signing key; required in production."),
+    Var("DATABASE_URL", None, "postgres://user:pass@host:5432/name; SQLite in var/ when unset."),
+    Var("REDIS_URL", None, "redis://host:6379/0 for the cache and rate limits; local memory when unset."),
+    Var("ALLOWED_HOSTS", ["127.0.0.1", "localhost"], "Comma-separated host names.", list),
+    Var("CSRF_TRUSTED_ORIGINS", [], "Extra origins allowed to post forms (https://example.org).", list),
+    Var("BASE_URL", "http://127.0.0.1:8000", "Absolute site URL used in emails and admin links."),
+    Var("DEFAULT_FROM_EMAIL", "Campaigns <campaigns@example.org>", "Sender of every email."),
+    Var("EMAIL_URL", None, "smtp://user:pass@host:587 (TLS); console output when unset in dev."),
+    Var("AWS_STORAGE_BUCKET_NAME", None, "S3 bucket for uploaded media; local files when unset."),
+    Var("AWS_S3_ENDPOINT_URL", None, "S3 API endpoint (for S3-compatible stores and local tests)."),
+    Var("AWS_S3_REGION_NAME", None, "S3 region."),
+    Var("AWS_S3_CUSTOM_DOMAIN", None, "CDN host name serving the media bucket."),
+    Var("MEDIA_ROOT", None, "Where uploaded files go when S3 is not used."),
+    Var("SIGN_RATE_LIMIT", "10/10m", "Signatures a client may submit per window, e.g. 10/10m, 100/1h."),
+    Var("LOG_LEVEL", "INFO", "Root log level."),
+    Var("ADMIN_PASSWORD", None, "Password for the demo admin user created by `make run`."),
+]
+
+_BY_NAME = {var.name: var for var in VARIABLES}
+
+
+def env(name):
+    """Return the typed value of an environment variable declared in VARIABLES."""
+    return _BY_NAME[name].read()

@@ -1,0 +1,18 @@
+"""Settings for pytest. Each swap says why."""
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key-not-for-production-use-0123456789"
+# Fast hashing: tests create users, and the real hasher costs ~0.3 s each.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Mails land in django.core.mail.outbox so tests can read them.
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tasks run inside the request, so a test sees the confirmation mail straight after the POST.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Uploaded test images go to a throwaway folder, not the developer's media/.
+MEDIA_ROOT = str(BASE_DIR / "var" / "test-media")  # noqa: F405
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# Wagtail logs every page save and task run at INFO; tests only need to hear about problems.
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405

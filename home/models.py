@@ -1,0 +1,66 @@
+"""The home page: the root of each locale's tree."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+from campaigns.blocks import RICH_TEXT_FEATURES
+
+
+class HomePage(Page):
+    """The front page of one language's site: a welcome, the featured campaign and the open campaigns."""
+
+    hero_heading = models.CharField(
+        _("welcome heading"),
+        max_length=160,
+        help_text=_(
+            "The big heading at the top of the home page, for example 'Privacy is a right, not a product'."
+        ),
+    )
+    intro = RichTextField(
+        _("introduction"),
+        blank=True,
+        features=RICH_TEXT_FEATURES,
+        help_text=_("A few sentences about your organisation and why people should act."),
+    )
+    featured_campaign = models.ForeignKey(
+        "campaigns.CampaignPage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The campaign shown large at the top. Leave empty to show the newest open one."),
+    )
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel([FieldPanel("hero_heading"), FieldPanel("intro")], heading=_("Welcome")),
+        FieldPanel("featured_campaign"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["campaigns.CampaignIndexPage"]
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def open_campaigns(self):
+        from campaigns.pages import CampaignPage
+
+        campaigns = CampaignPage.objects.live().public().descendant_of(self).order_by("-first_published_at")
+        return [c for c in campaigns.select_related("hero_image") if c.is_open]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        campaigns = self.open_campaigns()
+        featured = self.featured_campaign
+        if featured is not None:
+            featured = featured.localized
+        if featured is None or not featured.live:
+            featured = campaigns[0] if campaigns else None
+        context["featured_campaign"] = featured
+        context["other_campaigns"] = [c for c in campaigns if featured is None or c.pk != featured.pk]
+        return context

@@ -1,0 +1,74 @@
+"""Template tags every page uses: language alternates (hreflang) and the language switcher."""
+
+from django import template
+from django.conf import settings
+from django.utils import translation
+from wagtail.models import Page, Site
+
+register = template.Library()
+
+
+def _locale_homes(request):
+    """The live home page of each locale, keyed by language code."""
+    site = Site.find_for_request(request)
+    if site is None:
+        return {}
+    homes = (
+        Page.objects.live().filter(translation_key=site.root_page.translation_key).select_related("locale")
+    )
+    return {home.locale.language_code: home for home in homes}
+
+
+def _live_translations(page):
+    """The live versions of `page` in every locale, keyed by language code (the page itself included)."""
+    if page is None or not getattr(page, "pk", None):
+        return {}
+    translations = page.get_translations(inclusive=True).live().public().select_related("locale")
+    return {p.locale.language_code: p for p in translations}
+
+
+@register.inclusion_tag("includes/hreflang.html", takes_context=True)
+def hreflang_links(context, page=None):
+    """`<link rel=alternate hreflang>` for each published translation, plus x-default (the default locale)."""
+    request = context.get("request")
+    translations = _live_translations(page)
+    alternates = [
+        {"hreflang": code, "href": translations[code].get_full_url(request)}
+        for code, _name in settings.LANGUAGES
+        if code in translations
+    ]
+    default = translations.get(settings.LANGUAGE_CODE) or next(iter(translations.values()), None)
+    return {"alternates": alternates, "x_default": default.get_full_url(request) if default else None}
+
+
+@register.inclusion_tag("includes/language_switcher.html", takes_context=True)
+def language_switcher(context, page=None):
+    """Links to this page in each locale, or to that locale's home page where it is not translated."""
+    request = context.get("request")
+    translations = _live_translations(page)
+    homes = _locale_homes(request) if request is not None else {}
+    current = translation.get_language()
+    links = []
+    for code, name in settings.LANGUAGES:
+        target = translations.get(code) or homes.get(code)
+        if target is None:
+            continue
+        links.append(
+            {
+                "code": code,
+                "name": name,
+                "url": target.get_url(request),
+                "current": code == current,
+                "is_translation": code in translations,
+            }
+        )
+    return {"links": links, "current_name": dict(settings.LANGUAGES).get(current, current)}
+
+
+@register.simple_tag(takes_context=True)
+def locale_home_url(context):
+    """The URL of the current locale's home page (falls back to the default locale's)."""
+    request = context.get("request")
+    homes = _locale_homes(request) if request is not None else {}
+    home = homes.get(translation.get_language()) or homes.get(settings.LANGUAGE_CODE)
+    return home.get_url(request) if home else "/"

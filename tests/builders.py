@@ -1,0 +1,46 @@
+"""Small builders for tests: each fills sensible defaults that a test overrides with keyword arguments."""
+
+from wagtail.models import Locale, Page, Site
+
+from campaigns.pages import CampaignIndexPage, CampaignPage
+from home.models import HomePage
+
+
+def build_site(**kwargs):
+    """An en-US home page as the default site's root (replacing Wagtail's welcome page)."""
+    kwargs.setdefault("title", "Home")
+    kwargs.setdefault("hero_heading", "Privacy is a right")
+    kwargs.setdefault("slug", "home")
+    root = Page.get_first_root_node()
+    Page.objects.filter(depth=2).delete()  # Wagtail's welcome page (and its Site)
+    home = root.add_child(instance=HomePage(locale=Locale.get_default(), **kwargs))
+    Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
+    return home
+
+
+def build_index(home, **kwargs):
+    kwargs.setdefault("title", "Campaigns")
+    kwargs.setdefault("slug", "campaigns")
+    return home.add_child(instance=CampaignIndexPage(**kwargs))
+
+
+def build_campaign(index, **kwargs):
+    kwargs.setdefault("title", "Tell Amazon Ring: stop sharing footage with police")
+    kwargs.setdefault("slug", "amazon-ring")
+    kwargs.setdefault("summary", "Ring shares footage with police. Ask Amazon to stop.")
+    kwargs.setdefault("target", "Amazon Ring")
+    kwargs.setdefault("cta_heading", "Sign the letter to Amazon Ring")
+    kwargs.setdefault("consent_text", "We will keep you updated about this campaign.")
+    page = index.add_child(instance=CampaignPage(**kwargs))
+    page.save_revision().publish()
+    return page
+
+
+def translate(page, language_code, **changes):
+    """A published copy of `page` for another locale (its parent must already be translated)."""
+    locale = Locale.objects.get(language_code=language_code)
+    copy = page.copy_for_translation(locale, copy_parents=True)
+    for field, value in changes.items():
+        setattr(copy, field, value)
+    copy.save_revision().publish()
+    return copy.specific

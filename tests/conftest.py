@@ -1,0 +1,50 @@
+"""Shared fixtures and the rules that keep CI honest about outside services.
+
+- Tests marked `postgres` need PostgreSQL. On SQLite they are deselected (listed, never "passed"); the
+  PostgreSQL pass (`DATABASE_URL=postgres://… make test`, run by .ci/run) runs them, and there a missing
+  server is an error, not a skip.
+- Tests marked `browser` need Debian's Chromium. Without it they skip locally but fail when CI is set.
+"""
+
+import os
+import shutil
+
+import pytest
+from django.db import connection
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def pytest_collection_modifyitems(config, items):
+    from django.conf import settings
+
+    on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    keep, deselected = [], []
+    for item in items:
+        (deselected if item.get_closest_marker("postgres") and not on_postgres else keep).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = keep
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("browser") and not os.path.exists(CHROMIUM):
+        message = f"browser test needs {CHROMIUM} (apt-get install -y chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture
+def on_postgres():
+    return connection.vendor == "postgresql"
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploaded files of each test go to its own temporary folder."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+def have(program):
+    return shutil.which(program) is not None
