@@ -33,7 +33,7 @@ def build_campaign(index, **kwargs):
     kwargs.setdefault("consent_text", "We will keep you updated about this campaign.")
     page = index.add_child(instance=CampaignPage(**kwargs))
     page.save_revision().publish()
-    return page
+    return CampaignPage.objects.get(pk=page.pk)  # as published (live, revision ids set)
 
 
 def translate(page, language_code, **changes):
@@ -43,4 +43,4 @@ def translate(page, language_code, **changes):
     for field, value in changes.items():
         setattr(copy, field, value)
     copy.save_revision().publish()
-    return copy.specific
+    return Page.objects.get(pk=copy.pk).specific
