@@ -1,7 +1,7 @@
 """Template helpers for campaign pages: reference markers and the share links."""
 
 import re
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from django import template
 from django.utils.html import format_html
@@ -29,8 +29,9 @@ def link_references(html, count):
             return match.group(0)
         seen[number] = seen.get(number, 0) + 1
         anchor = f"cite-{number}" if seen[number] == 1 else f"cite-{number}-{seen[number]}"
+        # A word joiner (U+2060) keeps the marker on the line of the word it follows.
         return format_html(
-            '<sup class="ref-marker"><a id="{}" href="#ref-{}" aria-label="{}">[{}]</a></sup>',
+            '\u2060<sup class="ref-marker"><a id="{}" href="#ref-{}" aria-label="{}">[{}]</a></sup>',
             anchor,
             number,
             _("Reference %(number)s") % {"number": number},
@@ -80,3 +81,31 @@ def share_links(context, networks=None):
         for network in chosen
         if network in SHARE_URLS
     ]
+
+
+@register.simple_tag
+def cited_references(body):
+    """The reference numbers that `[n]` markers in `body` (a StreamValue) point to.
+
+    The References section shows a back link only for these: a reference never cited in the text has no
+    `cite-n` anchor to go back to.
+    """
+    numbers = set()
+    for block in body or []:
+        value = block.value
+        if hasattr(value, "source"):  # rich text
+            texts = [value.source]
+        elif hasattr(value, "values"):  # a struct block: its plain-text fields (a quote, a caption…)
+            texts = [text for text in value.values() if isinstance(text, str)]
+        else:
+            texts = [value] if isinstance(value, str) else []
+        for text in texts:
+            numbers.update(int(number) for number in MARKER.findall(text))
+    return numbers
+
+
+@register.filter
+def url_host(url):
+    """The host a link leads to, without "www." ("youtube.com"), so visitors know where they are going."""
+    host = urlsplit(str(url or "")).hostname or ""
+    return host.removeprefix("www.")

@@ -1,9 +1,10 @@
-"""Template tags every page uses: language alternates (hreflang) and the language switcher."""
+"""Template tags every page uses: language alternates (hreflang), the language switcher, site-wide links
+and the bits of social metadata that need computing."""
 
 from django import template
 from django.conf import settings
 from django.utils import translation
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 register = template.Library()
 
@@ -62,7 +63,11 @@ def language_switcher(context, page=None):
                 "is_translation": code in translations,
             }
         )
-    return {"links": links, "current_name": dict(settings.LANGUAGES).get(current, current)}
+    return {
+        "links": links,
+        "current_code": current,
+        "current_name": dict(settings.LANGUAGES).get(current, current),
+    }
 
 
 @register.simple_tag(takes_context=True)
@@ -72,3 +77,54 @@ def locale_home_url(context):
     homes = _locale_homes(request) if request is not None else {}
     home = homes.get(translation.get_language()) or homes.get(settings.LANGUAGE_CODE)
     return home.get_url(request) if home else "/"
+
+
+@register.simple_tag
+def site_name():
+    """The organisation's name from settings: usable where no request context exists (the 500 page)."""
+    return settings.WAGTAIL_SITE_NAME
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, url):
+    """`url` made absolute for social metadata; URLs that already are absolute (a media CDN) stay as they are."""
+    request = context.get("request")
+    if not url or request is None:
+        return url or ""
+    return request.build_absolute_uri(url)
+
+
+@register.simple_tag
+def og_locale():
+    """The active language as Open Graph wants it: "en-gb" becomes "en_GB", "de" stays "de"."""
+    language, _sep, region = (translation.get_language() or settings.LANGUAGE_CODE).partition("-")
+    return f"{language}_{region.upper()}" if region else language
+
+
+@register.simple_tag(takes_context=True)
+def campaign_index_url(context):
+    """The URL of the current locale's campaign list, or "" when there is none (header and footer links)."""
+    from campaigns.pages import CampaignIndexPage
+
+    request = context.get("request")
+    index = CampaignIndexPage.objects.live().public().filter(locale=Locale.get_active()).first()
+    return index.get_url(request) if index else ""
+
+
+@register.simple_tag
+def social_card(page):
+    """Title, description and image for a page's Open Graph/Twitter metadata, whatever its type.
+
+    Campaigns offer a social image, a hero image and a summary; other pages may have none of these.
+    """
+    specific = getattr(page, "specific", page)
+    description = (
+        getattr(specific, "search_description", "")
+        or getattr(specific, "summary", "")
+        or getattr(specific, "hero_heading", "")
+    )
+    return {
+        "title": getattr(specific, "seo_title", "") or specific.title,
+        "description": description,
+        "image": getattr(specific, "social_image", None) or getattr(specific, "hero_image", None),
+    }
