@@ -1,8 +1,12 @@
 """Small builders for tests: each fills sensible defaults that a test overrides with keyword arguments."""
 
+from itertools import count
+
+from django.utils import timezone
 from wagtail.models import Locale, Page, Site
 
 from campaigns.pages import CampaignIndexPage, CampaignPage
+from campaigns.signatures import Signature, change_count
 from home.models import HomePage
 
 
@@ -44,3 +48,34 @@ def translate(page, language_code, **changes):
         setattr(copy, field, value)
     copy.save_revision().publish()
     return Page.objects.get(pk=copy.pk).specific
+
+
+_signature_numbers = count(1)
+
+
+def build_signature(page, **kwargs):
+    """A stored signature on `page` (a campaign's locale variant); a counted one is added to the count.
+
+    Stands in for the signing service where a test needs rows, not the signing rules. `submit_time`
+    may be given to date the signature (the column is set on insert otherwise).
+    """
+    n = next(_signature_numbers)
+    submit_time = kwargs.pop("submit_time", None)
+    kwargs.setdefault("first_name", "Ada")
+    kwargs.setdefault("last_name", f"Signer{n}")
+    kwargs.setdefault("email", f"signer{n}@example.org")
+    kwargs.setdefault("email_normalised", kwargs["email"].strip().lower())
+    kwargs.setdefault("country", "GB")
+    kwargs.setdefault("campaign_key", page.translation_key)
+    kwargs.setdefault("locale", page.locale.language_code)
+    kwargs.setdefault("consent_text", page.consent_text)
+    kwargs.setdefault("consented_at", timezone.now())
+    kwargs.setdefault("counted", True)
+    kwargs.setdefault("form_data", {})
+    signature = Signature.objects.create(page=page, **kwargs)
+    if submit_time is not None:
+        Signature.objects.filter(pk=signature.pk).update(submit_time=submit_time)
+        signature.submit_time = submit_time
+    if signature.counted:
+        change_count(signature.campaign_key, 1)
+    return signature

@@ -1,0 +1,173 @@
+"""Signature exports (CSV and XLSX) that never hold the whole result in memory.
+
+Rows come from `.values_list(...).iterator(chunk_size=EXPORT_CHUNK)`: plain tuples, fetched a chunk at
+a time (a server-side cursor on PostgreSQL), never cached on the queryset. Memory use therefore does
+not grow with the number of signatures:
+
+- CSV is a StreamingHttpResponse: each row is written to the response as soon as it is read.
+- XLSX is built with openpyxl's write-only mode, which serialises every appended row straight to a
+  temporary file and keeps no cell objects (strings are written inline, so no shared-string table
+  grows either). The finished workbook is zipped into another temporary file and sent from there in
+  blocks. In memory at any time: one chunk of database rows and one row being written; on disk: about
+  twice the size of the finished file. A ZIP's directory comes last, so an XLSX download starts only
+  once the whole file is written; CSV starts at once.
+"""
+
+import csv
+import datetime
+import tempfile
+
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaigns.pages import CampaignFormField
+
+EXPORT_CHUNK = 2000
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# Characters that make a spreadsheet read a cell as a formula. Signers type these fields, so a value
+# starting with one is prefixed with an apostrophe in CSV ("CSV injection"); XLSX cells are typed.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _columns():
+    """(heading, values_list lookup) of the standard columns, in export order."""
+    return [
+        (_("ID"), "pk"),
+        (_("Signed at"), "submit_time"),
+        (_("Campaign"), "page__title"),
+        (_("Campaign key"), "campaign_key"),
+        (_("Language"), "locale"),
+        (_("First name"), "first_name"),
+        (_("Last name"), "last_name"),
+        (_("Email"), "email"),
+        (_("Country"), "country"),
+        (_("Postal code"), "postal_code"),
+        (_("Comment"), "comment"),
+        (_("Newsletter"), "newsletter_opt_in"),
+        (_("Confirmed at"), "confirmed_at"),
+        (_("Counted"), "counted"),
+        (_("Consent given at"), "consented_at"),
+        (_("Consent wording"), "consent_text"),
+        (_("Personal data deleted at"), "anonymised_at"),
+    ]
+
+
+class SignatureExport:
+    """The rows of a (filtered, searched, ordered) signature queryset as spreadsheet rows.
+
+    Extra questions become one column each, named by the question's label, for every question on the
+    campaigns in the export. Answers to questions no longer on a form go to "Other answers", and the
+    source (utm_* parameters, referrer) to one "Source" column as `key=value` pairs.
+    """
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+        self.columns = _columns()
+        self.questions = self._questions()
+
+    def _questions(self):
+        """(clean_name, label) of the extra questions of the campaigns in the export, first seen first."""
+        fields = CampaignFormField.objects.filter(
+            page_id__in=self.queryset.order_by().values("page_id").distinct()
+        ).order_by("page_id", "sort_order", "pk")
+        questions = {}
+        for clean_name, label in fields.values_list("clean_name", "label"):
+            questions.setdefault(clean_name, label)
+        return list(questions.items())
+
+    def headings(self):
+        return (
+            [str(heading) for heading, _lookup in self.columns]
+            + [label for _name, label in self.questions]
+            + [_("Other answers"), _("Source")]
+        )
+
+    def rows(self):
+        """Each signature as a list of Python values (datetimes, booleans, strings), read in chunks."""
+        lookups = [lookup for _heading, lookup in self.columns] + ["form_data", "source"]
+        names = [name for name, _label in self.questions]
+        for values in self.queryset.values_list(*lookups).iterator(chunk_size=EXPORT_CHUNK):
+            *standard, answers, source = values
+            answers = dict(answers or {})
+            extra = [_answer(answers.pop(name, None)) for name in names]
+            other = "; ".join(f"{key}={_answer(value)}" for key, value in sorted(answers.items()))
+            origin = "; ".join(f"{key}={value}" for key, value in sorted((source or {}).items()))
+            yield [*standard, *extra, other, origin]
+
+    def csv_response(self, filename):
+        writer = csv.writer(_Echo())
+
+        def lines():
+            yield writer.writerow([_csv_value(heading) for heading in self.headings()])
+            for row in self.rows():
+                yield writer.writerow([_csv_value(value) for value in row])
+
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        return response
+
+    def xlsx_response(self, filename):
+        from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(title=_("Signatures"))
+        sheet.append(self.headings())
+        for row in self.rows():
+            cells = []
+            for value in row:
+                cell = WriteOnlyCell(sheet, _xlsx_value(value))
+                if cell.data_type == "f":  # a signer's text that looks like a formula stays text
+                    cell.data_type = "s"
+                if isinstance(value, datetime.datetime):
+                    cell.number_format = "yyyy-mm-dd hh:mm:ss"
+                cells.append(cell)
+            sheet.append(cells)
+        output = tempfile.TemporaryFile()
+        workbook.save(output)
+        output.seek(0)
+        # FileResponse sends the file in blocks and closes (so deletes) it when the response is done.
+        return FileResponse(
+            output, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX_CONTENT_TYPE
+        )
+
+
+def export_filename():
+    return f"signatures-{timezone.localdate():%Y-%m-%d}"
+
+
+class _Echo:
+    """A file-like object whose write() hands the line back, so csv.writer can feed a generator."""
+
+    def write(self, value):
+        return value
+
+
+def _answer(value):
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value)
+    return "" if value is None else value
+
+
+def _csv_value(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(datetime.UTC).isoformat()
+    value = str(value)
+    if value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _xlsx_value(value):
+    if isinstance(value, datetime.datetime):
+        # Excel has no time zones: write UTC, as the CSV does.
+        return timezone.make_naive(value, datetime.UTC)
+    if isinstance(value, bool | int | float) or value is None:
+        return value
+    return str(value)

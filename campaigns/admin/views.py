@@ -1,0 +1,178 @@
+"""Admin views over signatures. Each checks a Signature permission; the rules live in the services.
+
+- `SignatureIndexView`: the modeladmin listing, with streaming CSV/XLSX export of what it shows.
+- `ForgetPersonView`: erase one person everywhere (`privacy.forget_person`), after a confirm step.
+- `SummaryIndexView`, `CampaignSummaryView`: a campaign's totals and chart (`reports.campaign_summary`).
+- `SubmissionsDeleteView`: Wagtail's own "delete submissions", keeping the public count right.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Sum
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.contrib.forms.views import DeleteSubmissionsView
+from wagtail_modeladmin.views import IndexView
+
+from campaigns import privacy, reports
+from campaigns.admin.exports import SignatureExport, export_filename
+from campaigns.pages import CampaignPage
+from campaigns.signatures import Signature, SignatureCounter
+
+VIEW_SIGNATURES = "campaigns.view_signature"
+ERASE_SIGNATURES = "campaigns.delete_signature"
+
+
+class SignatureIndexView(IndexView):
+    """The Signatures listing. `?export=csv|xlsx` exports exactly the rows listed (filters, search)."""
+
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        export = SignatureExport(queryset)
+        if spreadsheet_format == self.FORMAT_CSV:
+            return export.csv_response(export_filename())
+        return export.xlsx_response(export_filename())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_forget"] = self.request.user.has_perm(ERASE_SIGNATURES)
+        return context
+
+
+class SignatureAdminMixin(WagtailAdminTemplateMixin):
+    """Refuses users without `permission_required`; puts the Signatures area in the breadcrumbs."""
+
+    permission_required = VIEW_SIGNATURES
+    header_icon = "form"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(self.permission_required):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse("campaigns_signature_modeladmin_index"), "label": _("Signatures")},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+
+class ForgetForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address"),
+        help_text=_("Every signature made with this address, in every campaign and language, is deleted."),
+    )
+
+
+class ForgetPersonView(SignatureAdminMixin, TemplateView):
+    """Erase a person on request. Step one shows what will go; step two (confirm) erases it.
+
+    The address travels in POST bodies only, never in a URL, and is not logged.
+    """
+
+    permission_required = ERASE_SIGNATURES
+    page_title = _("Forget a person")
+    template_name = "campaigns/admin/forget.html"
+
+    def get(self, request):
+        return self.render_to_response(self.get_context_data(form=ForgetForm()))
+
+    def post(self, request):
+        form = ForgetForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        email = form.cleaned_data["email"]
+        if "confirm" in request.POST:
+            erased = privacy.forget_person(email)
+            messages.success(
+                request,
+                ngettext("%(count)d signature was erased.", "%(count)d signatures were erased.", erased)
+                % {"count": erased},
+            )
+            return redirect("campaigns_signature_modeladmin_index")
+        signatures = Signature.objects.filter(email_normalised=privacy.normalise_email(email))
+        keys = set(signatures.values_list("campaign_key", flat=True))
+        return self.render_to_response(
+            self.get_context_data(
+                form=form,
+                confirming=True,
+                signature_count=signatures.count(),
+                campaigns=sorted(page.title for page in reports.campaigns_by_key(keys).values()),
+            )
+        )
+
+
+class SummaryIndexView(SignatureAdminMixin, TemplateView):
+    """Every campaign with its public count, each linking to its summary."""
+
+    page_title = _("Campaign summaries")
+    template_name = "campaigns/admin/summary_index.html"
+
+    def get_context_data(self, **kwargs):
+        counts = dict(
+            SignatureCounter.objects.values("campaign_key")
+            .annotate(n=Sum("count"))
+            .values_list("campaign_key", "n")
+        )
+        rows = sorted(
+            ((page, counts.get(key, 0)) for key, page in reports.campaigns_by_key().items()),
+            key=lambda row: row[0].title,
+        )
+        return super().get_context_data(campaigns=rows, **kwargs)
+
+
+class CampaignSummaryView(SignatureAdminMixin, TemplateView):
+    """Totals, confirmed, per language, per country and per day for one campaign, with a chart."""
+
+    page_title = _("Campaign summary")
+    template_name = "campaigns/admin/summary.html"
+
+    def get(self, request, page_id):
+        self.campaign = get_object_or_404(CampaignPage, pk=page_id)
+        return super().get(request)
+
+    def get_page_subtitle(self):
+        return self.campaign.title
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse("campaigns_signature_modeladmin_index"), "label": _("Signatures")},
+            {"url": reverse("campaigns_signature_summaries"), "label": _("Campaign summaries")},
+            {"url": "", "label": self.campaign.title},
+        ]
+
+    def get_context_data(self, **kwargs):
+        key = self.campaign.translation_key
+        listing = reverse("campaigns_signature_modeladmin_index")
+        return super().get_context_data(
+            campaign=self.campaign,
+            summary=reports.campaign_summary(key),
+            signatures_url=f"{listing}?campaign={key}",
+            **kwargs,
+        )
+
+
+class SubmissionsDeleteView(DeleteSubmissionsView):
+    """Wagtail's "delete submissions", made safe for petitions: only Signature managers may delete a
+    petition's signatures, and they go through `privacy.erase_signatures`, so counted ones are taken off
+    the public count. Other form pages keep Wagtail's behaviour."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.is_petition = CampaignPage.objects.filter(pk=kwargs.get("page_id")).exists()
+        if self.is_petition and not request.user.has_perm(ERASE_SIGNATURES):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def handle_delete(self, submissions):
+        if not self.is_petition:
+            return super().handle_delete(submissions)
+        erased = privacy.erase_signatures(submissions)
+        messages.success(
+            self.request,
+            ngettext("One submission has been deleted.", "%(count)d submissions have been deleted.", erased)
+            % {"count": erased},
+        )

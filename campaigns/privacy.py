@@ -1,0 +1,157 @@
+"""Signers' personal data: erasing a person on request and anonymising closed campaigns.
+
+Both keep the public counts exact. Erasing deletes rows, so the counted ones are taken off their
+campaign's count in the same transaction; anonymising blanks the personal columns and keeps the row
+(locale, country, dates, `counted`), so counts and tallies do not move at all.
+"""
+
+import logging
+from collections import Counter
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from wagtail.models import PageLogEntry
+
+from campaigns.pages import CampaignPage
+from campaigns.signatures import Signature, change_count
+
+logger = logging.getLogger(__name__)
+
+# Rows anonymised per UPDATE: keeps each statement's locks and undo log small on big campaigns.
+ANONYMISE_BATCH = 5000
+
+
+def normalise_email(email):
+    """The form an address takes in `Signature.email_normalised`: trimmed and lower-cased."""
+    return (email or "").strip().lower()
+
+
+def erase_signatures(signatures):
+    """Delete the given signatures and take the counted ones off their campaigns' counts.
+
+    One transaction: the rows are locked first, so a confirmation racing with the erasure either
+    counts before it (and is then taken off) or finds no row to count. Returns the number deleted.
+    """
+    with transaction.atomic():
+        rows = list(signatures.select_for_update().values_list("pk", "campaign_key", "counted"))
+        if not rows:
+            return 0
+        Signature.objects.filter(pk__in=[pk for pk, _, _ in rows]).delete()
+        counted = Counter(key for _, key, was_counted in rows if was_counted)
+        for campaign_key, n in counted.items():
+            change_count(campaign_key, -n)
+    return len(rows)
+
+
+def forget_person(email):
+    """Erase every signature of `email` in every campaign (the right to erasure). Returns how many.
+
+    The address is never logged: the log says only that a person was forgotten and how many rows went.
+    """
+    address = normalise_email(email)
+    if not address:
+        return 0
+    erased = erase_signatures(Signature.objects.filter(email_normalised=address))
+    logger.info("Forgot a person on request: %d signature(s) erased", erased)
+    return erased
+
+
+def anonymise_signatures(signatures, now=None):
+    """Blank the personal data of the given signatures, keeping what the tallies need.
+
+    Kept: campaign, locale variant, locale, country, times, consent wording, `counted`. Blanked: names,
+    email (and the normalised key, so the address is gone from the unique index), postal code, comment,
+    extra answers and source. Returns the number of rows anonymised.
+    """
+    now = now or timezone.now()
+    pending = signatures.filter(anonymised_at__isnull=True).order_by("pk")
+    total = 0
+    while True:
+        batch = list(pending.values_list("pk", flat=True)[:ANONYMISE_BATCH])
+        if not batch:
+            return total
+        total += Signature.objects.filter(pk__in=batch).update(
+            first_name="",
+            last_name="",
+            email="",
+            email_normalised=None,
+            postal_code="",
+            comment="",
+            form_data={},
+            source={},
+            repeat_notice_sent_at=None,
+            anonymised_at=now,
+        )
+
+
+def closed_at(page, now=None):
+    """When this locale variant of a campaign stopped taking signatures, or None if it still does.
+
+    Closed by date: the closing date. Closed by hand (`closed` ticked and published): the page has no
+    "closed at" field, so the moment is read from its publishing history, the first publication of the
+    latest unbroken run of publications with `closed` ticked. Where that history is gone (revisions
+    purged), the last publication is used: it can only be later than the real moment, so data is never
+    deleted early, at worst kept a little longer.
+    """
+    now = now or timezone.now()
+    moments = []
+    if page.closing_date and page.closing_date <= now:
+        moments.append(page.closing_date)
+    if page.closed:
+        moments.append(_closed_by_hand_at(page) or page.last_published_at or now)
+    return min(moments) if moments else None
+
+
+def _closed_by_hand_at(page):
+    publications = (
+        PageLogEntry.objects.filter(page=page, action="wagtail.publish")
+        .select_related("revision")
+        .order_by("-timestamp", "-pk")
+    )
+    since = None
+    for entry in publications.iterator():
+        if entry.revision is None or not entry.revision.content.get("closed"):
+            break
+        since = entry.timestamp
+    return since
+
+
+def expired_campaigns(now=None):
+    """Translation keys of campaigns whose signers' personal data has been kept long enough.
+
+    A campaign (all its locale variants) expires once every published variant has been closed for at
+    least the longest retention period set on any variant. A campaign without a retention period, or with
+    no published variant, is kept.
+    """
+    now = now or timezone.now()
+    variants = {}
+    for page in CampaignPage.objects.all().only(
+        "translation_key", "live", "closed", "closing_date", "retention_days", "last_published_at"
+    ):
+        variants.setdefault(page.translation_key, []).append(page)
+
+    expired = []
+    for key, pages in variants.items():
+        periods = [p.retention_days for p in pages if p.retention_days is not None]
+        live = [p for p in pages if p.live]
+        if not periods or not live:
+            continue
+        closing_moments = [closed_at(p, now) for p in live]
+        if any(moment is None for moment in closing_moments):
+            continue
+        if max(closing_moments) + timedelta(days=max(periods)) <= now:
+            expired.append(key)
+    return expired
+
+
+def apply_retention(now=None):
+    """Anonymise the signatures of every expired campaign. Returns {translation_key: rows anonymised}."""
+    now = now or timezone.now()
+    done = {}
+    for key in expired_campaigns(now):
+        n = anonymise_signatures(Signature.objects.filter(campaign_key=key), now)
+        if n:
+            done[key] = n
+            logger.info("Retention: anonymised %d signature(s) of campaign %s", n, key)
+    return done

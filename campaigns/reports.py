@@ -1,0 +1,179 @@
+"""A campaign's signature summary for the admin: totals, breakdowns and the chart over time.
+
+These are aggregate queries over the signature table (COUNT … GROUP BY). That is fine for an admin page
+opened now and then; the public pages read the stored count (`signatures.signature_count`) instead.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
+from django_countries import countries
+from wagtail.models import Locale
+
+from campaigns.pages import CampaignPage
+from campaigns.signatures import Signature, signature_count
+
+# The chart's drawing area, in SVG user units (the SVG scales to its container).
+CHART_WIDTH = 720
+CHART_HEIGHT = 240
+CHART_MARGIN = {"top": 16, "right": 16, "bottom": 40, "left": 56}
+
+
+@dataclass
+class Bar:
+    day: date
+    count: int
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass
+class Chart:
+    """Geometry of a bar chart of signatures per day, ready for the template to draw."""
+
+    bars: list[Bar]
+    width: int = CHART_WIDTH
+    height: int = CHART_HEIGHT
+    plot_left: int = CHART_MARGIN["left"]
+    plot_right: int = CHART_WIDTH - CHART_MARGIN["right"]
+    plot_top: int = CHART_MARGIN["top"]
+    plot_bottom: int = CHART_HEIGHT - CHART_MARGIN["bottom"]
+    y_ticks: list[tuple[int, float]] = field(default_factory=list)  # (value, y)
+    x_labels: list[tuple[date, float]] = field(default_factory=list)  # (day, x)
+
+    @property
+    def peak(self):
+        return max((bar.count for bar in self.bars), default=0)
+
+
+@dataclass
+class CampaignSummary:
+    total: int
+    confirmed: int
+    counted: int
+    public_count: int
+    anonymised: int
+    newsletter: int
+    per_locale: list[tuple[str, str, int]]  # (code, language name, count)
+    per_country: list[tuple[str, str, int]]  # (code, country name, count)
+    per_day: list[tuple[date, int]]  # every day from the first signature to the last
+    chart: Chart
+
+
+def campaigns_by_key(keys=None):
+    """{translation key: the variant that names the campaign}: the default locale's, else the oldest.
+
+    `keys` limits the result to those campaigns; by default every campaign is included.
+    """
+    pages = CampaignPage.objects.only("title", "translation_key", "locale").order_by("pk")
+    if keys is not None:
+        pages = pages.filter(translation_key__in=keys)
+    default = Locale.get_default().pk
+    campaigns = {}
+    for page in pages:
+        current = campaigns.get(page.translation_key)
+        if current is None or (page.locale_id == default and current.locale_id != default):
+            campaigns[page.translation_key] = page
+    return campaigns
+
+
+def campaign_summary(campaign_key):
+    """Totals and breakdowns of one campaign's signatures, across all its locale variants."""
+    signatures = Signature.objects.filter(campaign_key=campaign_key).order_by()
+    totals = signatures.aggregate(
+        total=Count("pk"),
+        confirmed=Count("pk", filter=Q(confirmed_at__isnull=False)),
+        counted=Count("pk", filter=Q(counted=True)),
+        anonymised=Count("pk", filter=Q(anonymised_at__isnull=False)),
+        newsletter=Count("pk", filter=Q(newsletter_opt_in=True)),
+    )
+    language_names = dict(settings.LANGUAGES)
+    per_locale = [
+        (code, language_names.get(code, code), n)
+        for code, n in signatures.values_list("locale").annotate(n=Count("pk")).order_by("-n", "locale")
+    ]
+    per_country = [
+        (code, countries.name(code) if code else "", n)
+        for code, n in signatures.values_list("country").annotate(n=Count("pk")).order_by("-n", "country")
+    ]
+    per_day = _fill_days(
+        dict(
+            signatures.annotate(day=TruncDate("submit_time"))
+            .values_list("day")
+            .annotate(n=Count("pk"))
+            .order_by("day")
+        )
+    )
+    return CampaignSummary(
+        public_count=signature_count(campaign_key),
+        per_locale=per_locale,
+        per_country=per_country,
+        per_day=per_day,
+        chart=daily_chart(per_day),
+        **totals,
+    )
+
+
+def _fill_days(counts):
+    """Every day from the first to the last with its count, zero where nobody signed."""
+    if not counts:
+        return []
+    day, last = min(counts), max(counts)
+    days = []
+    while day <= last:
+        days.append((day, counts.get(day, 0)))
+        day += timedelta(days=1)
+    return days
+
+
+def daily_chart(per_day):
+    """Lay out one bar per day, a y axis with round ticks and a few date labels along the x axis."""
+    chart = Chart(bars=[])
+    if not per_day:
+        return chart
+    plot_width = chart.plot_right - chart.plot_left
+    plot_height = chart.plot_bottom - chart.plot_top
+    step = _nice_step(max(n for _, n in per_day))
+    top = step * max(1, -(-max(n for _, n in per_day) // step))  # rounded up to a whole step
+    slot = plot_width / len(per_day)
+    gap = slot * 0.15 if slot > 4 else 0
+    for i, (day, n) in enumerate(per_day):
+        height = plot_height * n / top
+        chart.bars.append(
+            Bar(
+                day=day,
+                count=n,
+                x=round(chart.plot_left + i * slot + gap / 2, 2),
+                y=round(chart.plot_bottom - height, 2),
+                width=round(slot - gap, 2),
+                height=round(height, 2),
+            )
+        )
+    chart.y_ticks = [
+        (value, round(chart.plot_bottom - plot_height * value / top, 2)) for value in range(0, top + 1, step)
+    ]
+    # At most about six date labels, evenly spread, always including the first and the last day.
+    every = max(1, round(len(per_day) / 6))
+    indexes = sorted(set(range(0, len(per_day), every)) | {len(per_day) - 1})
+    chart.x_labels = [
+        (per_day[i][0], round(chart.plot_left + (i + 0.5) * slot, 2))
+        for i in indexes
+        if i == len(per_day) - 1 or len(per_day) - 1 - i >= every / 2
+    ]
+    return chart
+
+
+def _nice_step(n):
+    """A round tick step (1, 2 or 5 times a power of ten) that splits 0..n into at most four parts."""
+    target = max(n / 4, 1)
+    magnitude = 1
+    while True:
+        for factor in (1, 2, 5):
+            if factor * magnitude >= target:
+                return factor * magnitude
+        magnitude *= 10
