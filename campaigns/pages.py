@@ -6,6 +6,7 @@ Wagtail's own Forms admin, submission listing and CSV/XLSX export work for petit
 
 from django.db import models
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import (
@@ -19,11 +20,14 @@ from wagtail.admin.panels import (
 )
 from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
 
+from campaigns import signatures
 from campaigns.blocks import RICH_TEXT_FEATURES, CampaignBodyBlock, ReferencesBlock
+from campaigns.forms import PetitionFormBuilder, question_name
 
 
 class CampaignIndexPage(Page):
@@ -84,8 +88,13 @@ class CampaignFormField(TranslatableMixin, AbstractFormField):
         verbose_name_plural = _("extra questions")
 
 
-class CampaignPage(AbstractEmailForm):
-    """A campaign: the story (Content), the petition (Petition) and how it is shared (Promote)."""
+class CampaignPage(RoutablePageMixin, AbstractEmailForm):
+    """A campaign: the story (Content), the petition (Petition) and how it is shared (Promote).
+
+    The petition is the page's Wagtail form: PetitionFormBuilder builds it, each valid submission goes to
+    campaigns.signatures.sign, and its rows are Signatures. Routes: the page itself (form, or closed) and
+    `thank-you/` (the state after signing, reached by post/redirect/get).
+    """
 
     # Content
     hero_image = models.ForeignKey(
@@ -340,10 +349,58 @@ class CampaignPage(AbstractEmailForm):
     class Meta:
         verbose_name = _("campaign")
 
+    form_builder = PetitionFormBuilder
+    preview_modes = [("form", _("Petition")), ("landing", _("Thank you"))]
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["reference_count"] = len(self.references)
+        # The petition block's state picks its partial (templates/campaigns/petition/petition.html).
+        context["petition_state"] = "form" if self.is_open else "closed"
+        # A few counter rows summed: the page never reads the signatures table.
+        context["signature_count"] = signatures.signature_count(self.translation_key)
         return context
+
+    # The petition, through Wagtail's form-page override points.
+
+    # The views import the models, so these import the views when called, not when models load.
+
+    @path("")
+    def petition(self, request):
+        from campaigns import views
+
+        return views.petition(request, self)
+
+    @path("thank-you/")
+    def thank_you(self, request):
+        from campaigns import views
+
+        return views.thank_you(request, self)
+
+    def serve_preview(self, request, mode_name):
+        if mode_name == "landing":
+            return self.thank_you(request)
+        return super().serve_preview(request, mode_name)
+
+    def get_form_class(self):
+        return self.form_builder(self).get_form_class()
+
+    def get_submission_class(self):
+        return signatures.Signature
+
+    def get_data_fields(self):
+        """Columns of Wagtail's Forms listing and CSV/XLSX export: the signer's details, then the answers."""
+        fields = [("submit_time", _("Signed at"))]
+        fields += [
+            (name, capfirst(signatures.Signature._meta.get_field(name).verbose_name))
+            for name in signatures.DATA_COLUMNS
+        ]
+        fields += [(question_name(field.clean_name), field.label) for field in self.get_form_fields()]
+        return fields
+
+    def process_form_submission(self, form):
+        """Hand a valid signing form to the signing service, which stores, counts and mails."""
+        return signatures.sign(self, form.cleaned_data).signature
 
     @property
     def is_open(self):

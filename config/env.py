@@ -44,6 +44,7 @@ VARIABLES = [
     Var("AWS_S3_CUSTOM_DOMAIN", None, "CDN host name serving the media bucket."),
     Var("MEDIA_ROOT", None, "Where uploaded files go when S3 is not used."),
     Var("SIGN_RATE_LIMIT", "10/10m", "Signatures a client may submit per window, e.g. 10/10m, 100/1h."),
+    Var("TRUSTED_PROXIES", 0, "Proxies in front of the app that append to X-Forwarded-For (0: none).", int),
     Var("LOG_LEVEL", "INFO", "Root log level."),
     Var("ADMIN_PASSWORD", None, "Password for the demo admin user created by `make run`."),
 ]

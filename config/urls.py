@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from campaigns import urls as campaign_urls
 from search import views as search_views
 
 urlpatterns = [
@@ -23,6 +24,7 @@ if settings.DEBUG:
 # ("/", "/campaigns/ring/") is redirected by LocaleMiddleware to the visitor's Accept-Language locale.
 urlpatterns += i18n_patterns(
     path("search/", search_views.search, name="search"),
+    path("", include(campaign_urls)),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -174,6 +174,9 @@ COUNTRIES_FIRST_SORT = True
 
 # Signing: abuse limits. The client key is an HMAC of the address with SECRET_KEY: raw IPs are never kept.
 SIGN_RATE_LIMIT = env("SIGN_RATE_LIMIT")
+# How many proxies (load balancer, CDN) stand in front of the app: the rate limit keys on the address the
+# outermost of them saw in X-Forwarded-For, not on the proxy's own.
+TRUSTED_PROXIES = env("TRUSTED_PROXIES")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

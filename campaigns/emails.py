@@ -1,0 +1,73 @@
+"""Mails to signers and to the campaign team, sent as django-tasks tasks.
+
+Tasks take ids, never addresses or names, so no personal data waits in the task queue; each task reads
+the row when it runs. A signer's mail is written in the language they signed in.
+"""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.text import capfirst
+from django_tasks import task
+from wagtail.admin.mail import send_mail as send_team_mail
+from wagtail.models import Page
+
+from campaigns import signatures
+
+
+def _send_to_signer(signature, template, context):
+    """Render templates/campaigns/emails/<template>_subject.txt and _body.txt in the signer's language."""
+    context = {"signature": signature, "site_name": settings.WAGTAIL_SITE_NAME, **context}
+    subject = render_to_string(f"campaigns/emails/{template}_subject.txt", context)
+    body = render_to_string(f"campaigns/emails/{template}_body.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [signature.email])
+
+
+@task()
+def send_confirmation(signature_id):
+    """Mail the signer a link that confirms (and counts) their signature, in the language they signed in."""
+    signature = signatures.Signature.objects.select_related("page").filter(pk=signature_id).first()
+    if signature is None or not signature.email:  # erased before the task ran
+        return
+    with translation.override(signature.locale):
+        path = reverse("campaigns:confirm", args=[signatures.confirmation_token(signature)])
+        _send_to_signer(
+            signature,
+            "confirm",
+            {
+                "campaign": signature.page.specific,
+                "confirm_url": settings.BASE_URL.rstrip("/") + path,
+                "valid_days": signatures.CONFIRMATION_MAX_AGE.days,
+            },
+        )
+
+
+@task()
+def send_repeat_notice(signature_id, page_id):
+    """Tell someone who signed again that their earlier signature already counts, in the language of the
+    page they just signed."""
+    signature = signatures.Signature.objects.filter(pk=signature_id).first()
+    page = Page.objects.filter(pk=page_id).select_related("locale").first()
+    if signature is None or page is None or not signature.email:
+        return
+    with translation.override(page.locale.language_code):
+        _send_to_signer(
+            signature,
+            "already_signed",
+            {"campaign": page.specific, "campaign_url": page.get_full_url()},
+        )
+
+
+@task()
+def notify_team(signature_id):
+    """Mail a new signature to the addresses in the campaign's "Notify your team" settings."""
+    signature = signatures.Signature.objects.select_related("page").filter(pk=signature_id).first()
+    if signature is None:
+        return
+    page = signature.page.specific
+    data = signature.get_data()
+    body = "\n".join(f"{capfirst(label)}: {data.get(name, '')}" for name, label in page.get_data_fields())
+    addresses = [address.strip() for address in page.to_address.split(",") if address.strip()]
+    send_team_mail(page.subject or page.title, body, addresses, page.from_address or None)
