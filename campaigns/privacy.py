@@ -14,17 +14,12 @@ from django.utils import timezone
 from wagtail.models import PageLogEntry
 
 from campaigns.pages import CampaignPage
-from campaigns.signatures import Signature, change_count
+from campaigns.signatures import Signature, change_count, normalise_email
 
 logger = logging.getLogger(__name__)
 
 # Rows anonymised per UPDATE: keeps each statement's locks and undo log small on big campaigns.
 ANONYMISE_BATCH = 5000
-
-
-def normalise_email(email):
-    """The form an address takes in `Signature.email_normalised`: trimmed and lower-cased."""
-    return (email or "").strip().lower()
 
 
 def erase_signatures(signatures):
@@ -49,7 +44,7 @@ def forget_person(email):
 
     The address is never logged: the log says only that a person was forgotten and how many rows went.
     """
-    address = normalise_email(email)
+    address = normalise_email(email or "")
     if not address:
         return 0
     erased = erase_signatures(Signature.objects.filter(email_normalised=address))

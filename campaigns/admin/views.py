@@ -22,7 +22,7 @@ from wagtail_modeladmin.views import IndexView
 from campaigns import privacy, reports
 from campaigns.admin.exports import SignatureExport, export_filename
 from campaigns.pages import CampaignPage
-from campaigns.signatures import Signature, SignatureCounter
+from campaigns.signatures import Signature, SignatureCounter, normalise_email
 
 VIEW_SIGNATURES = "campaigns.view_signature"
 ERASE_SIGNATURES = "campaigns.delete_signature"
@@ -94,7 +94,7 @@ class ForgetPersonView(SignatureAdminMixin, TemplateView):
                 % {"count": erased},
             )
             return redirect("campaigns_signature_modeladmin_index")
-        signatures = Signature.objects.filter(email_normalised=privacy.normalise_email(email))
+        signatures = Signature.objects.filter(email_normalised=normalise_email(email))
         keys = set(signatures.values_list("campaign_key", flat=True))
         return self.render_to_response(
             self.get_context_data(
