@@ -54,5 +54,10 @@ def translate_page(page, page_key, locale):
         untranslated = "\n  ".join(f"{s.context.path}: {s.string.data!r}" for s in missing)
         raise CommandError(f"{path} leaves strings of '{page_key}' untranslated:\n  {untranslated}")
 
-    translation.save_target(publish=True)
-    return page.get_translation(locale)
+    # save_target(publish=True) would publish once the transaction commits, from the page as it was then:
+    # with the whole load in one transaction, a translated parent published last would forget the
+    # translated children made after it. So save the translation, then publish it straight away.
+    translation.save_target(publish=False)
+    translated = page.get_translation(locale)
+    translated.get_latest_revision().publish()
+    return translated
