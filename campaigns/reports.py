@@ -138,8 +138,9 @@ def daily_chart(per_day):
         return chart
     plot_width = chart.plot_right - chart.plot_left
     plot_height = chart.plot_bottom - chart.plot_top
-    step = _nice_step(max(n for _, n in per_day))
-    top = step * max(1, -(-max(n for _, n in per_day) // step))  # rounded up to a whole step
+    peak = max(n for _, n in per_day)
+    step = _nice_step(peak)
+    top = step * max(1, -(-peak // step))  # the peak rounded up to a whole step
     slot = plot_width / len(per_day)
     gap = slot * 0.15 if slot > 4 else 0
     for i, (day, n) in enumerate(per_day):
