@@ -9,7 +9,7 @@ from django.core import signing
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
@@ -106,9 +106,11 @@ def _refuse(request, page, status, message):
 
 def _rate_limited(request, page, wait):
     minutes = max(1, round(wait / 60))
-    message = _("You have signed many times in a short while. Please try again in %(minutes)s minutes.") % {
-        "minutes": minutes
-    }
+    message = ngettext(
+        "You have signed many times in a short while. Please try again in %(minutes)s minute.",
+        "You have signed many times in a short while. Please try again in %(minutes)s minutes.",
+        minutes,
+    ) % {"minutes": minutes}
     if wants_json(request):
         response = JsonResponse({"ok": False, "errors": {"__all__": [message]}}, status=429)
     else:

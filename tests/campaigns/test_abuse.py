@@ -1,0 +1,134 @@
+"""Abuse: the honeypot, the per-client rate limit and the origin check that replaces the CSRF token."""
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from campaigns.signatures import Signature, signature_count
+from tests.campaigns.conftest import ORIGIN
+
+pytestmark = pytest.mark.django_db
+
+JSON = {"HTTP_ACCEPT": "application/json"}
+
+
+def test_a_filled_honeypot_looks_like_success_and_stores_nothing(client, campaign, sign_data):
+    real = client.post(campaign.url, sign_data(email="real@example.org"), HTTP_ORIGIN=ORIGIN)
+    bot = client.post(campaign.url, sign_data(website="http://spam.example"), HTTP_ORIGIN=ORIGIN)
+    bot_json = client.post(campaign.url, sign_data(website="http://spam.example"), HTTP_ORIGIN=ORIGIN, **JSON)
+
+    assert (bot.status_code, bot["Location"]) == (real.status_code, real["Location"])
+    assert bot_json.status_code == 200
+    assert bot_json.json()["ok"] is True
+    assert list(Signature.objects.values_list("email", flat=True)) == ["real@example.org"]
+    assert signature_count(campaign.translation_key) == 1
+
+
+def test_the_honeypot_is_hidden_from_people(client, campaign):
+    html = client.get(campaign.url).content.decode()
+
+    assert '<div class="petition-form__honeypot" aria-hidden="true">' in html
+    assert 'name="website" tabindex="-1" autocomplete="off"' in html
+
+
+def test_too_many_attempts_from_one_client_get_a_clear_429(client, campaign, sign_data, settings):
+    settings.SIGN_RATE_LIMIT = "2/10m"
+    for n in range(2):
+        assert (
+            client.post(campaign.url, sign_data(email=f"s{n}@example.org"), HTTP_ORIGIN=ORIGIN).status_code
+            == 303
+        )
+
+    page = client.post(campaign.url, sign_data(email="s3@example.org"), HTTP_ORIGIN=ORIGIN)
+    as_json = client.post(campaign.url, sign_data(email="s4@example.org"), HTTP_ORIGIN=ORIGIN, **JSON)
+
+    assert page.status_code == 429
+    assert 0 < int(page["Retry-After"]) <= 600
+    assert "Please wait a moment" in page.content.decode()
+    minutes = max(1, round(int(page["Retry-After"]) / 60))
+    assert f"Please try again in {minutes} minute" in page.content.decode()
+    assert as_json.status_code == 429
+    assert as_json.json()["ok"] is False
+    assert "try again" in as_json.json()["errors"]["__all__"][0]
+    assert Signature.objects.count() == 2
+    # Another client is not held back.
+    other = client.post(
+        campaign.url, sign_data(email="s5@example.org"), HTTP_ORIGIN=ORIGIN, REMOTE_ADDR="192.0.2.9"
+    )
+    assert other.status_code == 303
+
+
+def test_behind_a_trusted_proxy_clients_are_told_apart_by_x_forwarded_for(
+    client, campaign, sign_data, settings
+):
+    settings.SIGN_RATE_LIMIT = "1/1h"
+    settings.TRUSTED_PROXIES = 1
+
+    def post(email, forwarded):
+        return client.post(
+            campaign.url,
+            sign_data(email=email),
+            HTTP_ORIGIN=ORIGIN,
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR=forwarded,
+        )
+
+    assert post("a@example.org", "198.51.100.1").status_code == 303
+    assert post("b@example.org", "198.51.100.2").status_code == 303
+    # A client cannot escape by adding its own entries in front of what the proxy appended.
+    assert post("c@example.org", "203.0.113.99, 198.51.100.1").status_code == 429
+
+
+def test_the_rate_limit_keeps_no_ip_address(client, campaign, sign_data):
+    client.post(campaign.url, sign_data(), HTTP_ORIGIN=ORIGIN, REMOTE_ADDR="192.0.2.77")
+
+    keys = list(cache._cache)  # the local-memory cache the tests use
+    assert keys
+    assert not any("192.0.2.77" in key for key in keys)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_ORIGIN": "https://evil.example"},
+        {"HTTP_ORIGIN": "null"},
+        {"HTTP_ORIGIN": "https://testserver"},  # another scheme is another origin
+        {"HTTP_SEC_FETCH_SITE": "cross-site"},
+        {"HTTP_REFERER": "https://evil.example/petition-trap.html"},
+    ],
+    ids=["foreign-origin", "null-origin", "other-scheme", "fetch-metadata", "foreign-referer"],
+)
+def test_a_forged_cross_site_post_is_refused_and_not_counted(client, campaign, sign_data, headers):
+    page = client.post(campaign.url, sign_data(), **headers)
+    as_json = client.post(campaign.url, sign_data(), **headers, **JSON)
+
+    assert page.status_code == 403
+    assert "sent from another website" in page.content.decode()
+    assert as_json.status_code == 403
+    assert as_json.json()["ok"] is False
+    assert not Signature.objects.exists()
+    assert signature_count(campaign.translation_key) == 0
+
+
+def test_a_same_origin_post_signs_without_any_csrf_cookie_or_token(campaign, sign_data):
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get(campaign.url)
+    assert "csrfmiddlewaretoken" not in page.content.decode()  # the cached HTML holds no one's token
+    assert "csrftoken" not in page.cookies
+
+    by_origin = browser.post(campaign.url, sign_data(email="a@example.org"), HTTP_ORIGIN=ORIGIN)
+    by_fetch_metadata = browser.post(
+        campaign.url, sign_data(email="b@example.org"), HTTP_SEC_FETCH_SITE="same-origin"
+    )
+    by_referer = browser.post(
+        campaign.url, sign_data(email="c@example.org"), HTTP_REFERER=f"{ORIGIN}{campaign.url}"
+    )
+
+    assert [r.status_code for r in (by_origin, by_fetch_metadata, by_referer)] == [303, 303, 303]
+    assert signature_count(campaign.translation_key) == 3
+
+
+def test_other_pages_are_protected_by_the_same_origin_check(client, campaign):
+    home = campaign.get_parent().get_parent()
+
+    assert client.post(home.url, {}, HTTP_ORIGIN="https://evil.example").status_code == 403
