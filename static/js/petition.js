@@ -1,0 +1,215 @@
+/*
+ * The petition form, enhanced (templates/campaigns/petition/).
+ *
+ * Without this script the form posts to the page and is redirected to the thank-you state. With it:
+ * - the form posts in the background (Accept: application/json, answered by campaigns.views.petition),
+ *   shows errors next to their fields, updates the count and swaps in the thank-you state;
+ * - the count is refreshed from the JSON count endpoint when the page loads, so a page served from a
+ *   cache shows a fresh figure;
+ * - the hidden source fields get the page's utm_* parameters and the referring site's host.
+ * If the background post fails (offline, an unexpected answer), the form is posted the plain way.
+ */
+(function () {
+    "use strict";
+
+    var root = document.querySelector("[data-petition]");
+    if (!root || !window.fetch || !window.FormData || !window.URLSearchParams) {
+        return;
+    }
+    var UTM_FIELDS = ["utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"];
+    var language = document.documentElement.lang || undefined;
+    var numbers = new Intl.NumberFormat(language);
+    var plurals = new Intl.PluralRules(language);
+
+    function showCount(count) {
+        if (typeof count !== "number") {
+            return;
+        }
+        root.querySelectorAll("[data-signature-count]").forEach(function (element) {
+            element.setAttribute("data-signature-count", String(count));
+            element.textContent = numbers.format(count);
+        });
+        root.querySelectorAll("[data-count-word]").forEach(function (word) {
+            var form = plurals.select(count) === "one" ? "one" : "other";
+            word.textContent = word.getAttribute("data-" + form);
+        });
+        root.querySelectorAll("[data-signature-progress]").forEach(function (bar) {
+            bar.value = Math.min(count, Number(bar.max) || count);
+        });
+    }
+
+    function refreshCount() {
+        var url = root.getAttribute("data-count-url");
+        if (!url) {
+            return;
+        }
+        fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+            .then(function (response) {
+                return response.ok ? response.json() : null;
+            })
+            .then(function (data) {
+                if (data) {
+                    showCount(data.count);
+                }
+            })
+            .catch(function () {
+                /* The count in the page stays: it is only a few seconds or minutes old. */
+            });
+    }
+
+    function fillSource(form) {
+        var params = new URLSearchParams(window.location.search);
+        UTM_FIELDS.forEach(function (name) {
+            var input = form.elements[name];
+            if (input && !input.value && params.get(name)) {
+                input.value = params.get(name).slice(0, 200);
+            }
+        });
+        var referrer = form.elements.referrer;
+        if (referrer && !referrer.value && document.referrer) {
+            try {
+                referrer.value = new URL(document.referrer).hostname; // the host only, never the path
+            } catch (error) {
+                /* not a URL: leave it empty */
+            }
+        }
+    }
+
+    function describedBy(element, id, add) {
+        var ids = (element.getAttribute("aria-describedby") || "").split(/\s+/).filter(function (value) {
+            return value && value !== id;
+        });
+        if (add) {
+            ids.push(id);
+        }
+        if (ids.length) {
+            element.setAttribute("aria-describedby", ids.join(" "));
+        } else {
+            element.removeAttribute("aria-describedby");
+        }
+    }
+
+    function clearErrors(form, alertBox) {
+        form.querySelectorAll("[data-field] .errorlist").forEach(function (list) {
+            var target = form.querySelector("[aria-describedby~='" + list.id + "']");
+            if (target) {
+                describedBy(target, list.id, false);
+            }
+            list.remove();
+        });
+        form.querySelectorAll("[aria-invalid]").forEach(function (element) {
+            element.removeAttribute("aria-invalid");
+        });
+        alertBox.hidden = true;
+        alertBox.textContent = "";
+    }
+
+    function errorList(id, messages) {
+        var list = document.createElement("ul");
+        list.className = "errorlist";
+        list.id = id;
+        messages.forEach(function (message) {
+            var item = document.createElement("li");
+            item.textContent = message;
+            list.appendChild(item);
+        });
+        return list;
+    }
+
+    function showErrors(form, alertBox, errors) {
+        var general = [];
+        var first = null;
+        Object.keys(errors).forEach(function (name) {
+            var messages = errors[name].map(function (error) {
+                return typeof error === "string" ? error : error.message;
+            });
+            var container = name === "__all__" ? null : form.querySelector("[data-field='" + name + "']");
+            if (!container) {
+                general = general.concat(messages);
+                return;
+            }
+            // Single inputs are described by the list; a group of radios or boxes by its fieldset.
+            var control = container.matches("fieldset") ? container : container.querySelector("input, select, textarea");
+            var id = "id_" + name + "_error";
+            var list = errorList(id, messages);
+            if (container.matches(".checkbox")) {
+                container.lastElementChild.appendChild(list);
+            } else if (control === container) {
+                container.querySelector("legend").after(list);
+            } else {
+                control.before(list);
+            }
+            container.querySelectorAll("input, select, textarea").forEach(function (input) {
+                input.setAttribute("aria-invalid", "true");
+            });
+            describedBy(control, id, true);
+            first = first || container.querySelector("input, select, textarea");
+        });
+        if (general.length) {
+            alertBox.appendChild(errorList("petition-errors", general));
+            alertBox.hidden = false;
+        }
+        if (first) {
+            first.focus();
+        }
+    }
+
+    function showState(html) {
+        var state = root.querySelector("[data-petition-state]");
+        state.innerHTML = html;
+        var heading = state.querySelector("[data-petition-thanks]");
+        if (heading) {
+            heading.focus();
+        }
+    }
+
+    function enhance(form) {
+        var alertBox = form.querySelector("[data-petition-alert]");
+        var button = form.querySelector("[type='submit']");
+        var busy = false;
+        fillSource(form);
+
+        form.addEventListener("submit", function (event) {
+            event.preventDefault();
+            if (busy) {
+                return;
+            }
+            busy = true;
+            button.disabled = true;
+            button.setAttribute("aria-busy", "true");
+            clearErrors(form, alertBox);
+            fetch(form.action, {
+                method: "POST",
+                body: new FormData(form),
+                headers: { Accept: "application/json" },
+                credentials: "same-origin",
+            })
+                .then(function (response) {
+                    return response.json();
+                })
+                .then(function (data) {
+                    showCount(data.count);
+                    if (data.ok) {
+                        showState(data.html);
+                    } else {
+                        showErrors(form, alertBox, data.errors || {});
+                    }
+                })
+                .catch(function () {
+                    // No usable answer: post the plain way. Signing twice is harmless (one per address).
+                    form.submit();
+                })
+                .finally(function () {
+                    busy = false;
+                    button.disabled = false;
+                    button.removeAttribute("aria-busy");
+                });
+        });
+    }
+
+    var form = root.querySelector("[data-petition-form]");
+    if (form) {
+        enhance(form);
+    }
+    refreshCount();
+})();
