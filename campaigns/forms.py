@@ -61,6 +61,8 @@ class PetitionFormBuilder(FormBuilder):
         super().__init__(page.get_form_fields())
         self.page = page
 
+    # The page's <name>_field settings hold FieldChoice values ("required", "optional", "hidden").
+
     def shown(self, name):
         return getattr(self.page, f"{name}_field") != "hidden"
 
@@ -122,4 +124,4 @@ class PetitionFormBuilder(FormBuilder):
         return fields
 
     def get_form_class(self):
-        return type("SignatureForm", (SignatureForm,), self.formfields)
+        return type("PetitionForm", (SignatureForm,), self.formfields)

@@ -206,9 +206,8 @@ def sign(page, cleaned_data):
     """
     if cleaned_data.get(HONEYPOT_FIELD):
         return SigningResult(None, created=False)
-    signer = {
-        name: cleaned_data.get(name) or "" for name in SIGNER_FIELDS
-    }  # fields the page hides are absent
+    # Fields the page does not show are absent from the form: they are stored empty.
+    signer = {name: cleaned_data.get(name) or "" for name in SIGNER_FIELDS}
     signer["email"] = signer["email"].strip()
     signer["newsletter_opt_in"] = bool(signer["newsletter_opt_in"])
     signature = Signature(
@@ -239,7 +238,7 @@ def sign(page, cleaned_data):
 
     from campaigns import emails  # tasks bind to their backend on import, after the app registry is ready
 
-    if not signature.counted:
+    if page.confirmation_required:
         emails.send_confirmation.enqueue(signature.pk)
     if page.to_address:
         emails.notify_team.enqueue(signature.pk)
@@ -319,11 +318,11 @@ def client_key(request):
     return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
 
 
-def seconds_until_allowed(request, now=None):
+def seconds_until_allowed(request):
     """Count one signing attempt against the client's SIGN_RATE_LIMIT; 0 if it may go ahead, otherwise
     the seconds until its window ends. Fixed windows in the shared cache (Redis in production)."""
     limit, window = parse_rate(settings.SIGN_RATE_LIMIT)
-    now = int(now if now is not None else timezone.now().timestamp())
+    now = int(timezone.now().timestamp())
     key = f"sign-attempts:{client_key(request)}:{now // window}"
     cache.add(key, 0, timeout=window)
     try:

@@ -321,3 +321,12 @@ def test_the_team_is_notified_of_new_signatures_when_the_page_asks(client, campa
     assert len(team) == 1
     assert team[0].subject == "New signature"
     assert "Email: ada@example.org" in team[0].body
+
+
+def test_editors_preview_the_form_and_the_thank_you_state(campaign):
+    form = campaign.make_preview_request(preview_mode="form")
+    landing = campaign.make_preview_request(preview_mode="landing")
+
+    assert form.status_code == landing.status_code == 200
+    assert "data-petition-form" in form.rendered_content
+    assert "Thank you for signing!" in landing.rendered_content
