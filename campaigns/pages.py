@@ -24,9 +24,11 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField
 
 from campaigns import signatures
 from campaigns.blocks import RICH_TEXT_FEATURES, CampaignBodyBlock, ReferencesBlock
+from campaigns.fields import LocalisedNumberField
 from campaigns.forms import PetitionFormBuilder, question_name
 
 
@@ -141,10 +143,13 @@ class CampaignPage(RoutablePageMixin, AbstractEmailForm):
         features=RICH_TEXT_FEATURES,
         help_text=_("The letter or demand that signers put their name to, shown beside the form."),
     )
-    signature_goal = models.PositiveIntegerField(
+    signature_goal = LocalisedNumberField(
         _("signature goal"),
         default=10000,
-        help_text=_("The number of signatures you aim for. The progress bar fills up towards it."),
+        help_text=_(
+            "The number of signatures you aim for. The progress bar fills up towards it. "
+            "Translators may set a different goal for their language."
+        ),
     )
     closing_date = models.DateTimeField(
         _("closing date"),
@@ -345,6 +350,16 @@ class CampaignPage(RoutablePageMixin, AbstractEmailForm):
 
     parent_page_types = ["campaigns.CampaignIndexPage"]
     subpage_types = []
+
+    # Whether and how a campaign collects signatures is one decision for all its languages: these fields
+    # are copied to every translation and never overridden (campaigns/signals.py copies them on publish,
+    # too, so closing one language closes them all). Text fields (target, consent wording, share text,
+    # the story and its figures) are translated, reference links can be overridden, and the goal is a
+    # LocalisedNumberField: each is a fact a locale may state its own way.
+    CAMPAIGN_WIDE_FIELDS = ["closed", "closing_date", "confirmation_required", "retention_days"]
+    override_translatable_fields = [
+        SynchronizedField(name, overridable=False) for name in CAMPAIGN_WIDE_FIELDS
+    ]
 
     class Meta:
         verbose_name = _("campaign")

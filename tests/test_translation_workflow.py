@@ -95,6 +95,7 @@ def test_translate_change_source_sync_and_keep_overrides(
                 "In London, the Met received nearly £250,000 for 1,000 Ring cameras."
             ),
             "Ring shares footage with police.": "Ring shares footage with the police.",
+            "50000": "20 000",  # the UK's own goal
         },
     )
     assert "Amazon works with over 1,300 police departments." in [entry.msgid for entry in po]
@@ -107,9 +108,10 @@ def test_translate_change_source_sync_and_keep_overrides(
     assert gb.live
     assert gb.summary == "In London, the Met received nearly £250,000 for 1,000 Ring cameras."
     assert gb.references[0].value["url"] == "https://www.eff.org/uk/ring"
+    assert gb.signature_goal == 20000
     assert translation.get_status_display() == "Up to date"
 
-    # The source changes: a new sentence, a changed publisher.
+    # The source changes: a new sentence, a changed publisher (the goal stays).
     ring.body.append(("paragraph", RichText("<p>New facts.</p>")))  # as an editor adds a block
     ring.references[0].value["publisher"] = "Electronic Frontier Foundation"
     ring.save_revision().publish()
@@ -129,6 +131,7 @@ def test_translate_change_source_sync_and_keep_overrides(
     gb.refresh_from_db()
     assert gb.summary == "In London, the Met received nearly £250,000 for 1,000 Ring cameras."  # kept
     assert gb.references[0].value["url"] == "https://www.eff.org/uk/ring"  # the override survives the sync
+    assert gb.signature_goal == 20000  # so does the UK's own goal
     assert "Ring shares footage with the police." in str(gb.body)
     assert "New facts." in str(gb.body)  # falls back to the source until translated
     # The page the visitor sees is the synced, published one.
@@ -142,3 +145,38 @@ def test_translator_sees_the_translation_editor(translator, ring):
     response = translator.get(f"/admin/pages/{page.pk}/edit/")
     assert response.status_code == 200
     assert "wagtail-localize" in response.content.decode() or "localize" in response.content.decode()
+
+
+def test_closing_one_language_closes_the_campaign_everywhere(
+    translator, ring, django_capture_on_commit_callbacks
+):
+    translation = submit(translator, ring, "en-gb")
+    with django_capture_on_commit_callbacks(execute=True):
+        translation.save_target(publish=True)
+    ring.closed = True
+    ring.save_revision().publish()
+
+    gb = CampaignPage.objects.get(locale__language_code="en-gb", translation_key=ring.translation_key)
+    assert gb.closed and not gb.is_open
+    assert "This petition is closed" in translator.get("/en-gb/campaigns/amazon-ring/").content.decode()
+
+
+def test_a_changed_source_goal_asks_the_translator_again(
+    translator, ring, django_capture_on_commit_callbacks
+):
+    translation = submit(translator, ring, "en-gb")
+    upload_po(translator, translation, {"50000": "20000"})
+    with django_capture_on_commit_callbacks(execute=True):
+        translation.save_target(publish=True)
+    ring.signature_goal = 75000
+    ring.save_revision().publish()
+    with django_capture_on_commit_callbacks(execute=True):
+        sync(translator, ring)
+    translation.refresh_from_db()
+    # Like any changed text, the new figure is out of date for the translator, who sets the UK's again.
+    assert translation.get_status_display() == "Waiting for translations"
+    upload_po(translator, translation, {"75000": "30000"})
+    with django_capture_on_commit_callbacks(execute=True):
+        translation.save_target(publish=True)
+    gb = CampaignPage.objects.get(locale__language_code="en-gb", translation_key=ring.translation_key)
+    assert gb.signature_goal == 30000
