@@ -68,7 +68,10 @@
         var referrer = form.elements.referrer;
         if (referrer && !referrer.value && document.referrer) {
             try {
-                referrer.value = new URL(document.referrer).hostname; // the host only, never the path
+                var host = new URL(document.referrer).hostname; // the host only, never the path
+                if (host !== window.location.hostname) {
+                    referrer.value = host;
+                }
             } catch (error) {
                 /* not a URL: leave it empty */
             }
