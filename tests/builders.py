@@ -7,6 +7,7 @@ from wagtail.models import Locale, Page, Site
 
 from campaigns.pages import CampaignIndexPage, CampaignPage
 from campaigns.signatures import Signature, change_count
+from home.apps import ensure_locales
 from home.models import HomePage
 
 
@@ -15,7 +16,8 @@ def build_site(**kwargs):
     kwargs.setdefault("title", "Home")
     kwargs.setdefault("hero_heading", "Privacy is a right")
     kwargs.setdefault("slug", "home")
-    root = Page.get_first_root_node()
+    ensure_locales(sender=None)  # a transactional test's flush empties the tables migrations filled
+    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
     Page.objects.filter(depth=2).delete()  # Wagtail's welcome page (and its Site)
     home = root.add_child(instance=HomePage(locale=Locale.get_default(), **kwargs))
     Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)

@@ -8,9 +8,9 @@ from playwright.sync_api import expect
 from campaigns.signatures import Signature, signature_count
 from tests.builders import build_campaign, build_index, build_site
 
-# The live server runs in another thread, so data must be committed; serialized_rollback restores what
-# migrations made (the root page, the locales) after each test flushes the database.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# The live server runs in another thread, so the test's data must be committed (tests/builders.py
+# recreates what a flush removes: the root page and the locales).
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
