@@ -3,16 +3,20 @@
 - Tests marked `postgres` need PostgreSQL. On SQLite they are deselected (listed, never "passed"); the
   PostgreSQL pass (`DATABASE_URL=postgres://… make test`, run by .ci/run) runs them, and there a missing
   server is an error, not a skip.
-- Tests marked `browser` need Debian's Chromium. Without it they skip locally but fail when CI is set.
+- Tests marked `browser` need Debian's Chromium, tests marked `redis` a Redis server (REDIS_URL, default
+  redis://127.0.0.1:6379). Without them they skip locally but fail when CI is set.
 """
 
 import os
 import shutil
+import socket
+from urllib.parse import urlsplit
 
 import pytest
 from django.db import connection
 
 CHROMIUM = "/usr/bin/chromium"
+REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
 
 
 def pytest_collection_modifyitems(config, items):
@@ -27,12 +31,25 @@ def pytest_collection_modifyitems(config, items):
         items[:] = keep
 
 
+def _redis_answers():
+    address = urlsplit(REDIS_URL)
+    try:
+        socket.create_connection((address.hostname, address.port or 6379), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
 def pytest_runtest_setup(item):
+    missing = None
     if item.get_closest_marker("browser") and not os.path.exists(CHROMIUM):
-        message = f"browser test needs {CHROMIUM} (apt-get install -y chromium)"
+        missing = f"browser test needs {CHROMIUM} (apt-get install -y chromium)"
+    if item.get_closest_marker("redis") and not _redis_answers():
+        missing = f"test needs Redis at {REDIS_URL}"
+    if missing:
         if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+            pytest.fail(missing)
+        pytest.skip(missing)
 
 
 @pytest.fixture
