@@ -410,3 +410,27 @@ def test_compiled_catalog_matches_its_po_file(path):
     assert entries(polib.mofile(str(mo_path))) == entries(polib.pofile(str(path))), (
         f"{mo_path} is stale: run `make messages`"
     )
+
+
+@pytest.mark.parametrize(("language", "label"), [("en-us", "Postal code"), ("en-gb", "Postcode")])
+def test_british_english_says_postcode(client, site, language, label):
+    html = client.get(site[language]["campaign"].url).content.decode()
+
+    assert f'<label for="id_postal_code">{label}</label>' in html
+
+
+QUOTED_TITLES = {
+    "en-us": "“Ring’s police partnerships,” EFF",
+    "en-gb": "‘Ring’s police partnerships’, EFF",
+    "de": "„Ring’s police partnerships“, EFF",
+    "fr": "«\u00a0Ring’s police partnerships\u00a0», EFF",
+    "es": "«Ring’s police partnerships», EFF",
+}
+
+
+@pytest.mark.parametrize("language", ["en-us", "en-gb", *LANGUAGES])
+def test_references_quote_titles_as_the_language_does(client, site, language):
+    html = client.get(site[language]["campaign"].url).content.decode()
+
+    text = BeautifulSoup(html, "html.parser").select_one(".reference__text").get_text()
+    assert text.startswith(QUOTED_TITLES[language])
