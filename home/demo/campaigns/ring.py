@@ -157,6 +157,9 @@ CAMPAIGN = {
             "information with police.</p>"
         ),
         "signature_goal": 50000,
+        # The demo shows the whole journey: `make run` prints the confirmation mail with its link.
+        "confirmation_required": True,
+        "retention_days": 90,
         "consent_text": (
             "Stand Up For Privacy will email you about this campaign. We hand the letter to Amazon with signers' "
             "names and countries, never their email addresses, and delete your details when the campaign ends. "
