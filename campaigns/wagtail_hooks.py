@@ -10,6 +10,8 @@ from django.conf import settings
 from django.contrib.admin import DateFieldListFilter, SimpleListFilter
 from django.contrib.admin import display as admin_display
 from django.urls import path, reverse
+from django.utils.text import Truncator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 from wagtail import hooks
@@ -115,7 +117,7 @@ class SignatureAdmin(ModelAdmin):
         "locale",
         "country",
         "confirmed",
-        "newsletter_opt_in",
+        "newsletter",
         "submit_time",
     )
     list_filter = (
@@ -137,11 +139,20 @@ class SignatureAdmin(ModelAdmin):
 
     @admin_display(description=_("campaign"), ordering="page__title")
     def campaign(self, obj):
-        return obj.page.title
+        return Truncator(obj.page.title).chars(48)
 
-    @admin_display(description=_("confirmed"), boolean=True, ordering="confirmed_at")
+    # Yes/No as words: modeladmin's boolean icons come from django.contrib.admin, which is not installed.
+    @admin_display(description=_("confirmed"), ordering="confirmed_at")
     def confirmed(self, obj):
-        return obj.confirmed_at is not None
+        return _yes_no(obj.confirmed_at is not None)
+
+    @admin_display(description=_("newsletter"), ordering="newsletter_opt_in")
+    def newsletter(self, obj):
+        return _yes_no(obj.newsletter_opt_in)
+
+
+def _yes_no(value):
+    return gettext("Yes") if value else gettext("No")
 
 
 modeladmin_register(SignatureAdmin)

@@ -89,6 +89,9 @@ def test_listing_shows_every_campaigns_signatures(admin_client, signatures):
     content = response.content.decode()
     assert "Tell Amazon Ring" in content and "Stop face recognition in shops" in content
     assert "Ada Lovelace" in content
+    # Confirmed and newsletter read as words, not as icons from an admin that is not installed.
+    assert ">Yes<" in content and ">No<" in content
+    assert "icon-yes" not in content and "icon-no" not in content
 
 
 @pytest.mark.parametrize(
