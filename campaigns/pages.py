@@ -50,19 +50,9 @@ class CampaignIndexPage(Page):
     class Meta:
         verbose_name = _("campaign list")
 
-    def campaigns(self):
-        """Live campaigns under this index, newest first (closing state is decided per page)."""
-        return (
-            CampaignPage.objects.live()
-            .public()
-            .descendant_of(self)
-            .select_related("hero_image")
-            .order_by("-first_published_at")
-        )
-
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        campaigns = list(self.campaigns())
+        campaigns = list(CampaignPage.listed_under(self))
         context["open_campaigns"] = [c for c in campaigns if c.is_open]
         context["closed_campaigns"] = [c for c in campaigns if not c.is_open]
         return context
@@ -416,6 +406,17 @@ class CampaignPage(RoutablePageMixin, AbstractEmailForm):
     def process_form_submission(self, form):
         """Hand a valid signing form to the signing service, which stores, counts and mails."""
         return signatures.sign(self, form.cleaned_data).signature
+
+    @classmethod
+    def listed_under(cls, page):
+        """Live, public campaigns below `page` for listings, newest first (open or closed: see is_open)."""
+        return (
+            cls.objects.live()
+            .public()
+            .descendant_of(page)
+            .select_related("hero_image")
+            .order_by("-first_published_at")
+        )
 
     @property
     def is_open(self):

@@ -50,8 +50,7 @@ class HomePage(Page):
     def open_campaigns(self):
         from campaigns.pages import CampaignPage
 
-        campaigns = CampaignPage.objects.live().public().descendant_of(self).order_by("-first_published_at")
-        return [c for c in campaigns.select_related("hero_image") if c.is_open]
+        return [campaign for campaign in CampaignPage.listed_under(self) if campaign.is_open]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
