@@ -323,7 +323,7 @@ def test_the_confirmation_mail_is_in_the_signers_language(client, site):
     client.post(site["de"]["confirming"].url, SIGNER, HTTP_ORIGIN=ORIGIN)
 
     [message] = mail.outbox
-    assert message.subject == "Bitte bestätige deine Unterschrift: A campaign to confirm"
+    assert message.subject == "Bitte bestätigen Sie Ihre Unterschrift: A campaign to confirm"
     assert message.body.startswith("Hallo Ada,")
     assert "Der Link gilt 7 Tage." in message.body
 
