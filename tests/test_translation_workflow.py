@@ -3,7 +3,6 @@ date after the source changes, sync, and keep the per-locale overrides (the UK p
 
 import polib
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from wagtail.models import Locale
@@ -17,10 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def translator(client):
-    user = get_user_model().objects.create_superuser("translator", "t@example.org", "pw")
-    client.force_login(user)
-    return client
+def translator(admin_client):
+    return admin_client  # a superuser; the Translators group's own limits are tested in test_roles.py
 
 
 @pytest.fixture

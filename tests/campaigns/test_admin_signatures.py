@@ -7,7 +7,6 @@ from unittest import mock
 
 import openpyxl
 import pytest
-from django.contrib.auth import get_user_model
 from django.db.models.query import QuerySet
 from django.http import StreamingHttpResponse
 from django.urls import reverse
@@ -20,13 +19,6 @@ from tests.builders import build_campaign, build_index, build_signature, build_s
 pytestmark = pytest.mark.django_db
 
 LISTING = "/admin/campaigns/signature/"
-
-
-@pytest.fixture
-def admin_client(client):
-    user = get_user_model().objects.create_superuser("boss", "boss@example.org", "pw")
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """Page types: where each may be created, and an editor creating a campaign through the admin."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from wagtail.models import Page
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
@@ -30,13 +29,6 @@ def test_campaigns_can_only_go_under_a_campaign_index():
     assert not CampaignPage.can_create_at(campaign)
     assert not CampaignIndexPage.can_create_at(index)
     assert not HomePage.can_create_at(home)
-
-
-@pytest.fixture
-def admin_client(client):
-    user = get_user_model().objects.create_superuser("editor", "editor@example.org", "pw")
-    client.force_login(user)
-    return client
 
 
 def campaign_form_data(**overrides):
