@@ -330,3 +330,19 @@ def test_editors_preview_the_form_and_the_thank_you_state(campaign):
     assert form.status_code == landing.status_code == 200
     assert "data-petition-form" in form.rendered_content
     assert "Thank you for signing!" in landing.rendered_content
+
+
+def test_no_ip_address_reaches_the_logs(client, campaign, sign_data, settings, caplog):
+    """Every log line of a signing, a repeat, a refused post and a rate-limited post, at DEBUG."""
+    settings.SIGN_RATE_LIMIT = "2/10m"
+    address = {"REMOTE_ADDR": "203.0.113.7", "HTTP_X_FORWARDED_FOR": "198.51.100.23"}
+    with caplog.at_level("DEBUG"):
+        sign(client, campaign, sign_data(), **address)
+        sign(client, campaign, sign_data(), **address)  # a repeat
+        client.post(campaign.url, sign_data(), HTTP_ORIGIN="https://evil.example", **address)  # 403
+        sign(client, campaign, sign_data(email="third@example.org"), **address)  # 429
+
+    assert caplog.records, "the signing produced no log at all: the test would prove nothing"
+    logged = "\n".join(f"{record.getMessage()} {record.args} {record.__dict__}" for record in caplog.records)
+    assert "203.0.113.7" not in logged
+    assert "198.51.100.23" not in logged
