@@ -154,3 +154,9 @@ def test_500_page_renders_without_a_request():
     assert "main" in page.ids and page.hrefs[0] == "#main"
     assert "Stand Up For Privacy" in html
     assert page.inline_scripts == 0 and not page.scripts
+
+
+@pytest.mark.django_db
+def test_the_admin_loads_nothing_from_other_hosts(admin_client):
+    html = admin_client.get("/admin/").content.decode()
+    assert "gravatar.com" not in html

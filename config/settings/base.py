@@ -168,9 +168,9 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.backends"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "avif"]
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
-WAGTAILFORMS_STATUS = True
+# No third-party requests from the admin either: user avatars are not fetched from Gravatar.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
-COUNTRIES_FIRST_SORT = True
 
 # Signing: abuse limits. The client key is an HMAC of the address with SECRET_KEY: raw IPs are never kept.
 SIGN_RATE_LIMIT = env("SIGN_RATE_LIMIT")
