@@ -9,7 +9,9 @@ everyone who may edit the page.
 from django.conf import settings
 from django.contrib.admin import DateFieldListFilter, SimpleListFilter
 from django.contrib.admin import display as admin_display
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -182,6 +184,11 @@ def register_signature_urls():
             name="campaigns_delete_submissions",
         ),
     ]
+
+
+@hooks.register("insert_global_admin_css")
+def signatures_admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("css/admin.css"))
 
 
 @hooks.register("filter_form_submissions_for_user")
