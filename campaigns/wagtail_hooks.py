@@ -113,10 +113,9 @@ class SignatureAdmin(ModelAdmin):
     permission_helper_class = SignaturePermissionHelper
     button_helper_class = SignatureButtonHelper
     list_display = (
-        "name",
-        "email",
+        "signer",
         "campaign",
-        "locale",
+        "language",
         "country",
         "confirmed",
         "newsletter",
@@ -135,9 +134,15 @@ class SignatureAdmin(ModelAdmin):
     list_per_page = 50
     inspect_view_fields_exclude = ("email_normalised", "repeat_notice_sent_at")
 
-    @admin_display(description=_("name"))
-    def name(self, obj):
-        return f"{obj.first_name} {obj.last_name}".strip()
+    @admin_display(description=_("signer"), ordering="email")
+    def signer(self, obj):
+        """Name and address in one column, so the listing fits beside its filters."""
+        name = f"{obj.first_name} {obj.last_name}".strip()
+        return format_html("{}<br>{}", name, obj.email) if name else obj.email
+
+    @admin_display(description=_("language"), ordering="locale")
+    def language(self, obj):
+        return dict(settings.LANGUAGES).get(obj.locale, obj.locale)
 
     @admin_display(description=_("campaign"), ordering="page__title")
     def campaign(self, obj):
