@@ -8,12 +8,10 @@
 """
 
 import os
-import shutil
 import socket
 from urllib.parse import urlsplit
 
 import pytest
-from django.db import connection
 
 CHROMIUM = "/usr/bin/chromium"
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
@@ -52,16 +50,7 @@ def pytest_runtest_setup(item):
         pytest.skip(missing)
 
 
-@pytest.fixture
-def on_postgres():
-    return connection.vendor == "postgresql"
-
-
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Uploaded files of each test go to its own temporary folder."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
-
-
-def have(program):
-    return shutil.which(program) is not None
