@@ -9,30 +9,51 @@ from wagtail.models import Locale, Page, Site
 register = template.Library()
 
 
+def _once_per_request(request, key, compute):
+    """The header, the language switcher, the hreflang links and the footer all ask the same questions
+    while one page renders: answer each once per request, not once per tag."""
+    if request is None:
+        return compute()
+    answers = request.__dict__.setdefault("_site_tags_answers", {})
+    if key not in answers:
+        answers[key] = compute()
+    return answers[key]
+
+
 def _locale_homes(request):
     """The live home page of each locale, keyed by language code."""
-    site = Site.find_for_request(request)
-    if site is None:
-        return {}
-    homes = (
-        Page.objects.live().filter(translation_key=site.root_page.translation_key).select_related("locale")
-    )
-    return {home.locale.language_code: home for home in homes}
+
+    def compute():
+        site = Site.find_for_request(request)
+        if site is None:
+            return {}
+        homes = (
+            Page.objects.live()
+            .filter(translation_key=site.root_page.translation_key)
+            .select_related("locale")
+        )
+        return {home.locale.language_code: home for home in homes}
+
+    return _once_per_request(request, "locale_homes", compute) if request is not None else {}
 
 
-def _live_translations(page):
+def _live_translations(request, page):
     """The live versions of `page` in every locale, keyed by language code (the page itself included)."""
     if page is None or not getattr(page, "pk", None):
         return {}
-    translations = page.get_translations(inclusive=True).live().public().select_related("locale")
-    return {p.locale.language_code: p for p in translations}
+
+    def compute():
+        translations = page.get_translations(inclusive=True).live().public().select_related("locale")
+        return {p.locale.language_code: p for p in translations}
+
+    return _once_per_request(request, ("translations", page.pk), compute)
 
 
 @register.inclusion_tag("includes/hreflang.html", takes_context=True)
 def hreflang_links(context, page=None):
     """`<link rel=alternate hreflang>` for each published translation, plus x-default (the default locale)."""
     request = context.get("request")
-    translations = _live_translations(page)
+    translations = _live_translations(request, page)
     alternates = [
         {"hreflang": code, "href": translations[code].get_full_url(request)}
         for code, _name in settings.LANGUAGES
@@ -46,8 +67,8 @@ def hreflang_links(context, page=None):
 def language_switcher(context, page=None):
     """Links to this page in each locale, or to that locale's home page where it is not translated."""
     request = context.get("request")
-    translations = _live_translations(page)
-    homes = _locale_homes(request) if request is not None else {}
+    translations = _live_translations(request, page)
+    homes = _locale_homes(request)
     current = translation.get_language()
     links = []
     for code, name in settings.LANGUAGES:
@@ -74,7 +95,7 @@ def language_switcher(context, page=None):
 def locale_home_url(context):
     """The URL of the current locale's home page (falls back to the default locale's)."""
     request = context.get("request")
-    homes = _locale_homes(request) if request is not None else {}
+    homes = _locale_homes(request)
     home = homes.get(translation.get_language()) or homes.get(settings.LANGUAGE_CODE)
     return home.get_url(request) if home else "/"
 
