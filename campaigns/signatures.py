@@ -162,11 +162,27 @@ def reconcile_counts():
     fixed = {}
     for key in set(actual) | set(stored):
         if actual.get(key, 0) != stored.get(key, 0):
-            with transaction.atomic():
-                SignatureCounter.objects.filter(campaign_key=key).delete()
-                SignatureCounter.objects.create(campaign_key=key, shard=0, count=actual.get(key, 0))
-            fixed[key] = (stored.get(key, 0), actual.get(key, 0))
+            before, after = _reconcile_campaign(key)
+            if before != after:
+                fixed[key] = (before, after)
     return fixed
+
+
+def _reconcile_campaign(campaign_key):
+    """Recount one campaign while signers go on signing, and correct its count by the difference.
+
+    Every shard row is created and locked first, so a signer whose row is not yet committed waits to
+    add its 1 until we are done, and we neither see its row nor its increment: the count stays exact.
+    """
+    for shard in range(COUNTER_SHARDS):
+        SignatureCounter.objects.get_or_create(campaign_key=campaign_key, shard=shard)
+    with transaction.atomic():
+        shards = list(SignatureCounter.objects.select_for_update().filter(campaign_key=campaign_key))
+        stored = sum(counter.count for counter in shards)
+        actual = Signature.objects.filter(campaign_key=campaign_key, counted=True).count()
+        if actual != stored:
+            SignatureCounter.objects.filter(pk=shards[0].pk).update(count=F("count") + (actual - stored))
+    return stored, actual
 
 
 # Signing: from a valid form to a stored, counted row.

@@ -63,3 +63,24 @@ def test_different_signers_racing_are_all_counted_exactly(campaign, sign_data):
     assert Signature.objects.count() == THREADS * 3
     assert signature_count(campaign.translation_key) == THREADS * 3
     assert reconcile_counts() == {}
+
+
+def test_reconciling_while_people_sign_keeps_the_count_exact(campaign, sign_data):
+    """A wrong count is corrected while signers race; the correction neither loses nor doubles any of them."""
+    from campaigns.signatures import change_count
+
+    change_count(campaign.translation_key, 5)  # five phantom signatures to correct
+    signers = THREADS * 3
+
+    def work(i):
+        if i % 4 == 0:  # every fourth thread reconciles instead of signing
+            reconcile_counts()
+            return
+        page = CampaignPage.objects.get(pk=campaign.pk)
+        sign(page, sign_data(email=f"signer{i}@example.org"))
+
+    race(signers, work)
+
+    rows = Signature.objects.filter(counted=True).count()
+    assert rows == signers - signers // 4
+    assert signature_count(campaign.translation_key) == rows
