@@ -46,6 +46,14 @@ VARIABLES = [
     Var("SIGN_RATE_LIMIT", "10/10m", "Signatures a client may submit per window, e.g. 10/10m, 100/1h."),
     Var("TRUSTED_PROXIES", 0, "Proxies in front of the app that append to X-Forwarded-For (0: none).", int),
     Var("LOG_LEVEL", "INFO", "Root log level."),
+    Var(
+        "SECURE_SSL_REDIRECT",
+        True,
+        "Production: redirect plain HTTP to HTTPS (off when a proxy does it).",
+        bool,
+    ),
+    Var("PORT", 8000, "The port gunicorn listens on.", int),
+    Var("WEB_CONCURRENCY", None, "gunicorn worker processes; default two per CPU core.", int),
     Var("ADMIN_PASSWORD", None, "Password for the demo admin user created by `make run`."),
 ]
 

@@ -1,0 +1,37 @@
+"""gunicorn's settings for the web process: `gunicorn -c config/gunicorn.py config.wsgi`.
+
+Values an operator changes come from the environment through config/env.py (WEB_CONCURRENCY, PORT).
+The access log records what an operator needs to see traffic and errors, and nothing about who sent it:
+no client address, no query string (it may carry a search or a token), no referrer, no user agent.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `-c config/gunicorn.py` from anywhere
+
+from config.env import env  # noqa: E402
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
+
+bind = f"0.0.0.0:{env('PORT')}"
+# Sync workers: each handles one request at a time, and a request here is short (a cached page is served
+# in well under a millisecond, a signature in a few). Two per core keeps the cores busy while others wait
+# on PostgreSQL or Redis; raise WEB_CONCURRENCY on bigger machines or run more machines.
+workers = env("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1)
+worker_class = "sync"
+# A worker stuck longer than this is killed and replaced; signing and page views take milliseconds.
+timeout = 30
+graceful_timeout = 20
+keepalive = 5
+# Import the application once, before forking: workers share its memory and start instantly.
+preload_app = True
+# Recycle workers now and then, so a slow leak in any library never grows without bound.
+max_requests = 20000
+max_requests_jitter = 2000
+
+accesslog = "-"
+errorlog = "-"
+# time, method, path, status, bytes, duration: no client address (%(h)s), query (%(q)s), referrer or agent.
+access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'

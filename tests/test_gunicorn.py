@@ -1,0 +1,46 @@
+"""The production web server's settings (config/gunicorn.py): its access log never names the client."""
+
+import runpy
+from datetime import timedelta
+from types import SimpleNamespace
+
+from gunicorn.config import Config
+from gunicorn.glogging import Logger
+
+
+def load_config(monkeypatch, **environ):
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    settings = runpy.run_path("config/gunicorn.py")
+    config = Config()
+    for name in ("bind", "workers", "accesslog", "access_log_format", "timeout"):
+        config.set(name, settings[name])
+    return settings, config
+
+
+def test_workers_come_from_web_concurrency(monkeypatch):
+    settings, _config = load_config(monkeypatch, WEB_CONCURRENCY="7", PORT="8123")
+    assert settings["workers"] == 7
+    assert settings["bind"] == "0.0.0.0:8123"
+
+
+def test_the_access_log_records_no_client_address_query_or_agent(monkeypatch, capsys):
+    _settings, config = load_config(monkeypatch)
+    logger = Logger(config)
+    environ = {
+        "REMOTE_ADDR": "203.0.113.99",
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": "/en-us/search/?q=ada.lovelace@example.org",
+        "PATH_INFO": "/en-us/search/",
+        "QUERY_STRING": "q=ada.lovelace@example.org",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_USER_AGENT": "Mozilla/5.0 (distinctive-agent)",
+        "HTTP_REFERER": "https://elsewhere.example/private",
+    }
+    response = SimpleNamespace(status="200 OK", sent=1234, headers=[])
+    request = SimpleNamespace(headers=[("X-FORWARDED-FOR", "198.51.100.4")])
+    logger.access(response, request, environ, timedelta(milliseconds=12))
+    line = capsys.readouterr().out
+    assert '"GET /en-us/search/" 200 1234 12ms' in line
+    for secret in ("203.0.113.99", "198.51.100.4", "ada.lovelace", "distinctive-agent", "elsewhere.example"):
+        assert secret not in line
