@@ -22,7 +22,7 @@ from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page, TranslatableMixin
+from wagtail.models import Locale, Page, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
@@ -417,6 +417,22 @@ class CampaignPage(RoutablePageMixin, AbstractEmailForm):
             .select_related("hero_image")
             .order_by("-first_published_at")
         )
+
+    @classmethod
+    def by_campaign_key(cls, keys=None):
+        """{translation key: the locale variant that names the campaign}, for titles in the admin and in
+        commands' reports: the default locale's variant, else the oldest. `keys` limits the result to
+        those campaigns; by default every campaign is included."""
+        pages = cls.objects.only("title", "translation_key", "locale").order_by("pk")
+        if keys is not None:
+            pages = pages.filter(translation_key__in=keys)
+        default = Locale.get_default().pk
+        campaigns = {}
+        for page in pages:
+            current = campaigns.get(page.translation_key)
+            if current is None or (page.locale_id == default and current.locale_id != default):
+                campaigns[page.translation_key] = page
+        return campaigns
 
     @property
     def is_open(self):

@@ -11,10 +11,9 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django_countries import countries
-from wagtail.models import Locale
 
 from campaigns.pages import CampaignPage
-from campaigns.signatures import Signature, signature_count
+from campaigns.signatures import Signature, signature_count, stored_counts
 
 # The chart's drawing area, in SVG user units (the SVG scales to its container).
 CHART_WIDTH = 720
@@ -65,21 +64,13 @@ class CampaignSummary:
     chart: Chart
 
 
-def campaigns_by_key(keys=None):
-    """{translation key: the variant that names the campaign}: the default locale's, else the oldest.
-
-    `keys` limits the result to those campaigns; by default every campaign is included.
-    """
-    pages = CampaignPage.objects.only("title", "translation_key", "locale").order_by("pk")
-    if keys is not None:
-        pages = pages.filter(translation_key__in=keys)
-    default = Locale.get_default().pk
-    campaigns = {}
-    for page in pages:
-        current = campaigns.get(page.translation_key)
-        if current is None or (page.locale_id == default and current.locale_id != default):
-            campaigns[page.translation_key] = page
-    return campaigns
+def campaign_counts():
+    """Every campaign with its public count, by title: [(the variant that names it, count)]."""
+    counts = stored_counts()
+    return sorted(
+        ((page, counts.get(key, 0)) for key, page in CampaignPage.by_campaign_key().items()),
+        key=lambda row: row[0].title,
+    )
 
 
 def campaign_summary(campaign_key):

@@ -119,6 +119,16 @@ def signature_count(campaign_key):
     return total or 0
 
 
+def stored_counts():
+    """{campaign_key: public count} of every campaign that has a count: one grouped sum over the shards."""
+    return dict(
+        SignatureCounter.objects.values("campaign_key")
+        .annotate(n=Sum("count"))
+        .values_list("campaign_key", "n")
+        .order_by()
+    )
+
+
 def change_count(campaign_key, delta):
     """Add `delta` (positive or negative) to a campaign's count, inside the caller's transaction.
 
@@ -154,11 +164,7 @@ def reconcile_counts():
         .annotate(n=Count("id"))
         .values_list("campaign_key", "n")
     )
-    stored = dict(
-        SignatureCounter.objects.values("campaign_key")
-        .annotate(n=Sum("count"))
-        .values_list("campaign_key", "n")
-    )
+    stored = stored_counts()
     fixed = {}
     for key in set(actual) | set(stored):
         if actual.get(key, 0) != stored.get(key, 0):

@@ -2,6 +2,8 @@
 
 from itertools import count
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.utils import timezone
 from wagtail.models import Locale, Page, Site
 
@@ -81,3 +83,11 @@ def build_signature(page, **kwargs):
     if signature.counted:
         change_count(signature.campaign_key, 1)
     return signature
+
+
+def log_in(client, group_name):
+    """Log `client` in as a new user whose only role is the group `group_name` (see home/migrations/0002_roles.py)."""
+    user = get_user_model().objects.create_user(group_name.replace(" ", "-").lower(), password="pw")
+    user.groups.add(Group.objects.get(name=group_name))
+    client.force_login(user)
+    return client

@@ -9,7 +9,6 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Sum
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +21,7 @@ from wagtail_modeladmin.views import IndexView
 from campaigns import privacy, reports
 from campaigns.admin.exports import SignatureExport, export_filename
 from campaigns.pages import CampaignPage
-from campaigns.signatures import Signature, SignatureCounter, normalise_email
+from campaigns.signatures import Signature, normalise_email
 
 VIEW_SIGNATURES = "campaigns.view_signature"
 ERASE_SIGNATURES = "campaigns.delete_signature"
@@ -101,7 +100,7 @@ class ForgetPersonView(SignatureAdminMixin, TemplateView):
                 form=form,
                 confirming=True,
                 signature_count=signatures.count(),
-                campaigns=sorted(page.title for page in reports.campaigns_by_key(keys).values()),
+                campaigns=sorted(page.title for page in CampaignPage.by_campaign_key(keys).values()),
             )
         )
 
@@ -113,16 +112,7 @@ class SummaryIndexView(SignatureAdminMixin, TemplateView):
     template_name = "campaigns/admin/summary_index.html"
 
     def get_context_data(self, **kwargs):
-        counts = dict(
-            SignatureCounter.objects.values("campaign_key")
-            .annotate(n=Sum("count"))
-            .values_list("campaign_key", "n")
-        )
-        rows = sorted(
-            ((page, counts.get(key, 0)) for key, page in reports.campaigns_by_key().items()),
-            key=lambda row: row[0].title,
-        )
-        return super().get_context_data(campaigns=rows, **kwargs)
+        return super().get_context_data(campaigns=reports.campaign_counts(), **kwargs)
 
 
 class CampaignSummaryView(SignatureAdminMixin, TemplateView):

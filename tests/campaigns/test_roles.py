@@ -4,12 +4,11 @@ import importlib
 
 import pytest
 from django.apps import apps
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from campaigns.signatures import Signature, signature_count
-from tests.builders import build_campaign, build_index, build_signature, build_site
+from tests.builders import build_campaign, build_index, build_signature, build_site, log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -24,13 +23,6 @@ def campaign():
 @pytest.fixture
 def signature(campaign):
     return build_signature(campaign, first_name="Ada", email="ada@example.org")
-
-
-def log_in(client, group_name):
-    user = get_user_model().objects.create_user(group_name.replace(" ", "-").lower(), password="pw")
-    user.groups.add(Group.objects.get(name=group_name))
-    client.force_login(user)
-    return client
 
 
 def personal_data_urls(campaign):

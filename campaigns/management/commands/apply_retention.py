@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from campaigns import privacy
-from campaigns.reports import campaigns_by_key
+from campaigns.pages import CampaignPage
 
 
 class Command(BaseCommand):
@@ -37,4 +37,4 @@ class Command(BaseCommand):
 
 
 def _titles(keys):
-    return {key: page.title for key, page in campaigns_by_key(keys).items()}
+    return {key: page.title for key, page in CampaignPage.by_campaign_key(keys).items()}

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from campaigns.reports import campaigns_by_key
+from campaigns.pages import CampaignPage
 from campaigns.signatures import reconcile_counts
 
 
@@ -11,7 +11,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         fixed = reconcile_counts()
-        campaigns = campaigns_by_key(fixed)
+        campaigns = CampaignPage.by_campaign_key(fixed)
         for key, (before, actual) in sorted(fixed.items(), key=lambda item: str(item[0])):
             name = campaigns[key].title if key in campaigns else "a deleted campaign"
             self.stdout.write(f"Fixed {name} ({key}): stored {before}, counted {actual}")

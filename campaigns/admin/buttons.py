@@ -1,0 +1,24 @@
+"""Buttons the Signatures area adds to Wagtail's page listing and page header."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin import widgets
+
+from campaigns.admin.views import VIEW_SIGNATURES
+from campaigns.pages import CampaignPage
+
+
+def summary_button(page, user, priority):
+    """A link to a campaign page's signature summary, for users who may see signatures; else None."""
+    if (
+        page.specific_class
+        and issubclass(page.specific_class, CampaignPage)
+        and user.has_perm(VIEW_SIGNATURES)
+    ):
+        return widgets.Button(
+            _("Signature summary"),
+            reverse("campaigns_signature_summary", args=[page.pk]),
+            icon_name="form",
+            priority=priority,
+        )
+    return None
