@@ -302,15 +302,19 @@ class CampaignPage(RoutablePageMixin, AbstractEmailForm):
             ],
             heading=_("After signing"),
         ),
+        # Legal and operations settings: how long personal data is kept and who receives every signer's
+        # details by mail are decisions for an administrator, not for every editor of the page's words.
+        # The permission is on each field, which leaves it out of other users' forms (on a group it would
+        # only hide it, and saving the page would then blank it).
         MultiFieldPanel(
-            [FieldPanel("retention_days")],
+            [FieldPanel("retention_days", permission="superuser")],
             heading=_("Personal data"),
         ),
         MultiFieldPanel(
             [
-                FieldPanel("to_address"),
-                FieldPanel("from_address"),
-                FieldPanel("subject"),
+                FieldPanel("to_address", permission="superuser"),
+                FieldPanel("from_address", permission="superuser"),
+                FieldPanel("subject", permission="superuser"),
             ],
             heading=_("Notify your team"),
             help_text=_("Optional: email these addresses about every new signature. Leave empty for none."),

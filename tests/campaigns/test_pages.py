@@ -6,7 +6,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 
 from campaigns.pages import CampaignIndexPage, CampaignPage
 from home.models import HomePage
-from tests.builders import build_campaign, build_index, build_site
+from tests.builders import build_campaign, build_index, build_site, log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +108,38 @@ def test_a_campaign_cannot_be_added_under_the_home_page(admin_client):
     )
     assert response.status_code == 302 and response["Location"] == "/admin/"
     assert not CampaignPage.objects.exists()
+
+
+LEGAL_AND_OPERATIONS = ("retention_days", "to_address", "from_address", "subject")
+
+
+def test_only_administrators_set_retention_and_the_team_notification_addresses(client, admin_client):
+    """How long signers' details are kept and who is mailed each signer's details are decisions for an
+    administrator: an Editor neither sees these fields nor changes them by posting them anyway."""
+    campaign = build_campaign(build_index(build_site()), retention_days=90, to_address="team@example.org")
+    url = f"/admin/pages/{campaign.pk}/edit/"
+    admin_form = admin_client.get(url).context["form"]
+    assert set(LEGAL_AND_OPERATIONS) <= set(admin_form.fields)
+
+    editor = log_in(client, "Editors")
+    response = editor.get(url)
+    assert not set(LEGAL_AND_OPERATIONS) & set(response.context["form"].fields)
+    assert "keep signers&#x27; details for" not in response.content.decode().lower()
+    data = campaign_form_data(
+        title=campaign.title,
+        slug=campaign.slug,
+        retention_days="",
+        to_address="harvest@evil.example",
+        from_address="harvest@evil.example",
+        subject="All of them",
+    )
+    data["action-publish"] = "action-publish"
+    response = editor.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    campaign.refresh_from_db()
+    assert campaign.target == "Retailers"  # the edit went through
+    assert (campaign.retention_days, campaign.to_address, campaign.from_address) == (
+        90,
+        "team@example.org",
+        "",
+    )
