@@ -397,6 +397,13 @@ class CampaignPage(RoutablePageMixin, AbstractEmailForm):
     def get_submission_class(self):
         return signatures.Signature
 
+    def get_submissions_list_view_class(self):
+        """Wagtail's submissions listing and export with formulas defused (the admin views import this
+        module, so the view is looked up here rather than set as `submissions_list_view_class`)."""
+        from campaigns.admin.views import SubmissionsListView
+
+        return SubmissionsListView
+
     def get_data_fields(self):
         """Columns of Wagtail's Forms listing and CSV/XLSX export: the signer's details, then the answers."""
         fields = [("submit_time", _("Signed at"))]

@@ -11,10 +11,15 @@ not grow with the number of signatures:
   blocks. In memory at any time: one chunk of database rows and one row being written; on disk: about
   twice the size of the finished file. A ZIP's directory comes last, so an XLSX download starts only
   once the whole file is written; CSV starts at once.
+
+Every text that leaves in a spreadsheet goes through `spreadsheet_text`, which keeps it from being read as
+a formula ("CSV injection"): this export and Wagtail's own submissions export (`views.SubmissionsListView`)
+both use it, for headings and cells alike.
 """
 
 import csv
 import datetime
+import re
 import tempfile
 
 from django.http import FileResponse, StreamingHttpResponse
@@ -26,9 +31,23 @@ from campaigns.pages import CampaignFormField
 EXPORT_CHUNK = 2000
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-# Characters that make a spreadsheet read a cell as a formula. Signers type these fields, so a value
-# starting with one is prefixed with an apostrophe in CSV ("CSV injection"); XLSX cells are typed.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A cell that starts with one of these (after any spaces or quotes) is read as a formula by Excel,
+# LibreOffice or Google Sheets; a leading tab or carriage return is dropped and what follows is read.
+FORMULA_STARTS = "=+-@\t\r"
+# Where a spreadsheet may start a new cell inside our text: German and French Excel split CSV on `;`, some
+# readers on `,` or tabs whatever the quoting, and every line of a multi-line value may become a row.
+CELL_BREAKS = ",;\t\r\n"
+_FORMULA_AT_CELL_START = re.compile(rf"(^|[{CELL_BREAKS}])(?=[ \"]*[{re.escape(FORMULA_STARTS)}])")
+
+
+def spreadsheet_text(text):
+    """`text` as it may go into a spreadsheet cell or heading, never to be read as a formula.
+
+    An apostrophe goes in front of every formula start that begins the text or follows a cell break, which
+    is what spreadsheets themselves do for typed text ("'=1+1" shows as text). Nothing else changes, so a
+    name such as "Jean-Luc" or a comment "Yes - and more; now." reads as typed.
+    """
+    return _FORMULA_AT_CELL_START.sub(r"\1'", text)
 
 
 def _columns():
@@ -78,11 +97,13 @@ class SignatureExport:
         return list(questions.items())
 
     def headings(self):
-        return (
+        """Column headings, safe for a spreadsheet: an extra question's label is an Editor's text."""
+        headings = (
             [str(heading) for heading, _lookup in self.columns]
             + [label for _name, label in self.questions]
             + [_("Other answers"), _("Source")]
         )
+        return [spreadsheet_text(heading) for heading in headings]
 
     def rows(self):
         """Each signature as a list of Python values (datetimes, booleans, strings), read in chunks."""
@@ -119,8 +140,6 @@ class SignatureExport:
             cells = []
             for value in row:
                 cell = WriteOnlyCell(sheet, _xlsx_value(value))
-                if cell.data_type == "f":  # a signer's text that looks like a formula stays text
-                    cell.data_type = "s"
                 if isinstance(value, datetime.datetime):
                     cell.number_format = "yyyy-mm-dd hh:mm:ss"
                 cells.append(cell)
@@ -158,10 +177,7 @@ def _csv_value(value):
         return _("yes") if value else _("no")
     if isinstance(value, datetime.datetime):
         return value.astimezone(datetime.UTC).isoformat()
-    value = str(value)
-    if value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    return spreadsheet_text(str(value))
 
 
 def _xlsx_value(value):
@@ -170,4 +186,4 @@ def _xlsx_value(value):
         return timezone.make_naive(value, datetime.UTC)
     if isinstance(value, bool | int | float) or value is None:
         return value
-    return str(value)
+    return spreadsheet_text(str(value))

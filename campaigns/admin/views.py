@@ -3,6 +3,7 @@
 - `SignatureIndexView`: the modeladmin listing, with streaming CSV/XLSX export of what it shows.
 - `ForgetPersonView`: erase one person everywhere (`privacy.forget_person`), after a confirm step.
 - `SummaryIndexView`, `CampaignSummaryView`: a campaign's totals and chart (`reports.campaign_summary`).
+- `SubmissionsListView`: Wagtail's own submissions listing of a petition, its exports made formula-safe.
 - `SubmissionsDeleteView`: Wagtail's own "delete submissions", keeping the public count right.
 """
 
@@ -15,11 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.contrib.forms.views import DeleteSubmissionsView
+from wagtail.contrib.forms import views as wagtail_forms_views
 from wagtail_modeladmin.views import IndexView
 
 from campaigns import privacy, reports
-from campaigns.admin.exports import SignatureExport, export_filename
+from campaigns.admin.exports import SignatureExport, export_filename, spreadsheet_text
 from campaigns.pages import CampaignPage
 from campaigns.signatures import Signature, normalise_email
 
@@ -146,7 +147,7 @@ class CampaignSummaryView(SignatureAdminMixin, TemplateView):
         )
 
 
-class SubmissionsDeleteView(DeleteSubmissionsView):
+class SubmissionsDeleteView(wagtail_forms_views.DeleteSubmissionsView):
     """Wagtail's "delete submissions", made safe for petitions: only Signature managers may delete a
     petition's signatures, and they go through `privacy.erase_signatures`, so counted ones are taken off
     the public count. Other form pages keep Wagtail's behaviour."""
@@ -166,3 +167,16 @@ class SubmissionsDeleteView(DeleteSubmissionsView):
             ngettext("One submission has been deleted.", "%(count)d submissions have been deleted.", erased)
             % {"count": erased},
         )
+
+
+class SubmissionsListView(wagtail_forms_views.SubmissionsListView):
+    """Wagtail's submissions listing and CSV/XLSX export for a petition (CampaignPage's
+    `get_submissions_list_view_class`), with every heading and text cell passed through
+    `spreadsheet_text`: signers type the cells and Editors the extra questions' labels."""
+
+    def get_heading(self, queryset, field):
+        return spreadsheet_text(super().get_heading(queryset, field))
+
+    def preprocess_field_value(self, field, value, export_format):
+        value = super().preprocess_field_value(field, value, export_format)
+        return spreadsheet_text(value) if isinstance(value, str) else value

@@ -164,12 +164,6 @@ def test_csv_export_respects_filters_and_search(admin_client, signatures, campai
     assert "Do you own a Ring camera?" not in rows[0]  # only the exported campaigns' questions
 
 
-def test_csv_export_defuses_formulas_typed_by_signers(admin_client, campaigns):
-    build_signature(campaigns[0], first_name='=HYPERLINK("http://evil.example","x")', email="eve@example.org")
-    (row,) = read_csv(admin_client.get(LISTING, {"export": "csv"}))
-    assert row["First name"] == '\'=HYPERLINK("http://evil.example","x")'
-
-
 def test_xlsx_export_opens_with_the_rows(admin_client, signatures):
     response = admin_client.get(LISTING, {"export": "xlsx", "country": "US"})
     assert response.status_code == 200
