@@ -2,44 +2,60 @@
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Where the site says it is (canonical links, hreflang, links in mails): where `make run` serves it.
+BASE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test install check lint format messages clean
 
-$(INSTALLED): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+# Each stamp records that one set of requirements is installed; editing pyproject.toml reinstalls it.
+# `make run` installs only what running needs; the test and lint tools come with `make test`/`make check`.
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	touch $(INSTALLED)
 
-install: $(INSTALLED)
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet ".[test]"
+	touch $@ $(VENV)/.installed-run
+
+$(VENV)/.installed-lint: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet ".[lint]"
+	touch $@ $(VENV)/.installed-run
+
+## Everything a developer uses: the app, the test tools and the linter.
+install: $(VENV)/.installed-test $(VENV)/.installed-lint
 
 ## Compile the translation catalogs (pure Python: no gettext tools needed).
-messages: install
+messages: $(VENV)/.installed-run
 	$(BIN)/python manage.py compile_catalogs
 
-## Create the SQLite database, load the demo campaigns in every locale and serve them.
+## Create the SQLite database, load the demo campaigns in every locale and serve them on $(BASE_URL).
+run: export BASE_URL := $(BASE_URL)
 run: messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py set_site_address
 	$(BIN)/python manage.py ensure_admin
-	@echo "Serving http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
+	@echo "Serving $(BASE_URL)/"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## The whole test suite. Extra pytest arguments: make test ARGS="-k signing".
-test: messages
+test: $(VENV)/.installed-test messages
 	$(BIN)/python -m pytest $(ARGS)
 
 ## What CI checks beside the tests.
-check: install
+check: $(VENV)/.installed-lint
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-format: install
+format: $(VENV)/.installed-lint
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 

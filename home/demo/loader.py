@@ -7,6 +7,7 @@ translation key), so loading twice changes nothing.
 import io
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.images import ImageFile
 from django.db import transaction
@@ -20,6 +21,7 @@ from home.demo.site_pages import CAMPAIGN_INDEX, HOME, ORGANISATION
 from home.demo.streams import with_ids
 from home.demo.translating import has_translations, translate_page
 from home.models import HomePage
+from home.site_address import address_of
 
 
 @dataclass
@@ -81,8 +83,9 @@ def _home_page(report):
 def _default_site(home, report):
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
+        hostname, port = address_of(settings.BASE_URL)
         Site.objects.create(
-            hostname="localhost", port=80, root_page=home, is_default_site=True, site_name=ORGANISATION
+            hostname=hostname, port=port, root_page=home, is_default_site=True, site_name=ORGANISATION
         )
         report.site = "created"
     elif site.root_page_id != home.pk:
