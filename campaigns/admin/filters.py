@@ -1,8 +1,10 @@
-"""The Signatures listing's own filters (besides country, newsletter and date, which Django provides)."""
+"""The Signatures listing's filters, and the form that checks its query string before any of them runs."""
 
+from django import forms
 from django.conf import settings
 from django.contrib.admin import SimpleListFilter
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from campaigns.pages import CampaignPage
 
@@ -49,3 +51,40 @@ class ConfirmedFilter(SimpleListFilter):
         if self.value() in ("yes", "no"):
             return queryset.filter(confirmed_at__isnull=self.value() == "no")
         return queryset
+
+
+class ListingQuery(forms.Form):
+    """Every query parameter the Signatures listing understands, each checked as a form field.
+
+    modeladmin hands any other parameter to the database as a lookup (`?page__owner__password__startswith=`
+    would let a signature manager probe a password hash), and a value of the wrong type, or holding a NUL
+    byte that PostgreSQL refuses, fails deep in a query as a server error. So the listing runs only on a
+    query string this form accepts; `unusable()` names the parameters to drop.
+    """
+
+    # The search box, the filters (see SignatureAdmin.list_filter), and modeladmin's own paging and
+    # ordering (`p`, `o`, `ot`, which it parses leniently itself) and export.
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    campaign = forms.UUIDField(label=_("campaign"), required=False)
+    locale = forms.ChoiceField(label=_("language"), required=False, choices=settings.LANGUAGES)
+    country = forms.ChoiceField(label=_("country"), required=False, choices=lambda: list(countries))
+    confirmed = forms.ChoiceField(label=_("confirmed"), required=False, choices=[("yes", ""), ("no", "")])
+    newsletter_opt_in__exact = forms.ChoiceField(
+        label=_("newsletter"), required=False, choices=[("1", ""), ("0", "")]
+    )
+    submit_time__gte = forms.DateTimeField(label=_("Signed at"), required=False)
+    submit_time__lt = forms.DateTimeField(label=_("Signed at"), required=False)
+    LENIENT = frozenset({"p", "o", "ot", "export", "e"})
+
+    def unusable(self):
+        """The parameters to drop: unknown ones, repeated ones and those whose value is not valid."""
+        known = set(self.fields) | self.LENIENT
+        bad = {name for name in self.data if name not in known or len(self.data.getlist(name)) > 1}
+        bad |= {name for name in self.data if "\x00" in "".join(self.data.getlist(name))}
+        if not self.is_valid():
+            bad |= set(self.errors)
+        return bad
+
+    def labels(self, names):
+        """The names of the filters among `names`, as the listing shows them."""
+        return sorted({str(self.fields[name].label) for name in names if name in self.fields})

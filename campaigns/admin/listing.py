@@ -57,6 +57,7 @@ class SignatureAdmin(ModelAdmin):
     add_to_settings_menu = False
     inspect_view_enabled = True
     index_view_class = views.SignatureIndexView
+    inspect_view_class = views.SignatureInspectView
     index_template_name = "campaigns/admin/signature_index.html"
     permission_helper_class = SignaturePermissionHelper
     button_helper_class = SignatureButtonHelper

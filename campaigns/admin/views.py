@@ -10,17 +10,20 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.contrib.forms import views as wagtail_forms_views
-from wagtail_modeladmin.views import IndexView
+from wagtail_modeladmin.views import IndexView, InspectView
 
 from campaigns import privacy, reports
 from campaigns.admin.exports import SignatureExport, export_filename, spreadsheet_text
+from campaigns.admin.filters import ListingQuery
 from campaigns.pages import CampaignPage
 from campaigns.signatures import Signature, normalise_email
 
@@ -29,7 +32,34 @@ ERASE_SIGNATURES = "campaigns.delete_signature"
 
 
 class SignatureIndexView(IndexView):
-    """The Signatures listing. `?export=csv|xlsx` exports exactly the rows listed (filters, search)."""
+    """The Signatures listing. `?export=csv|xlsx` exports exactly the rows listed (filters, search).
+
+    A query string it cannot use entirely (see `filters.ListingQuery`) is answered with a redirect to the
+    listing without the unusable parameters, and a message naming them. Never an export: dropping a
+    filter from an export would hand out rows nobody asked for.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.has_perm(VIEW_SIGNATURES):
+            query = ListingQuery(request.GET)
+            unusable = query.unusable()
+            if unusable:
+                labels = query.labels(unusable)
+                if labels and len(labels) == len(unusable):
+                    message = _("These filters could not be used and were removed: %(filters)s.") % {
+                        "filters": ", ".join(labels)
+                    }
+                else:
+                    message = _("Some filters could not be used and were removed.")
+                messages.warning(request, message)
+                kept = [
+                    (name, value)
+                    for name, values in request.GET.lists()
+                    if name not in unusable and name != self.EXPORT_VAR
+                    for value in values
+                ]
+                return redirect(f"{request.path}?{urlencode(kept)}" if kept else request.path)
+        return super().dispatch(request, *args, **kwargs)
 
     def as_spreadsheet(self, queryset, spreadsheet_format):
         export = SignatureExport(queryset)
@@ -41,6 +71,19 @@ class SignatureIndexView(IndexView):
         context = super().get_context_data(**kwargs)
         context["can_forget"] = self.request.user.has_perm(ERASE_SIGNATURES)
         return context
+
+
+class SignatureInspectView(InspectView):
+    """One signature in full. An address whose id is not a number is a 404, not a failed query."""
+
+    def __init__(self, model_admin, instance_pk):
+        if not _is_id(instance_pk):
+            raise Http404
+        super().__init__(model_admin, instance_pk)
+
+
+def _is_id(text):
+    return text.isascii() and text.isdigit()
 
 
 class SignatureAdminMixin(WagtailAdminTemplateMixin):
@@ -123,7 +166,8 @@ class CampaignSummaryView(SignatureAdminMixin, TemplateView):
     template_name = "campaigns/admin/summary.html"
 
     def get(self, request, page_id):
-        self.campaign = get_object_or_404(CampaignPage, pk=page_id)
+        # `id`, not `pk` (the page_ptr link): Django answers an id too large for the column with no row.
+        self.campaign = get_object_or_404(CampaignPage, id=page_id)
         return super().get(request)
 
     def get_page_subtitle(self):
@@ -153,10 +197,15 @@ class SubmissionsDeleteView(wagtail_forms_views.DeleteSubmissionsView):
     the public count. Other form pages keep Wagtail's behaviour."""
 
     def dispatch(self, request, *args, **kwargs):
-        self.is_petition = CampaignPage.objects.filter(pk=kwargs.get("page_id")).exists()
+        self.is_petition = CampaignPage.objects.filter(id=kwargs.get("page_id")).exists()
         if self.is_petition and not request.user.has_perm(ERASE_SIGNATURES):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        """The selected submissions; a selection that is not a submission id selects nothing."""
+        ids = [value for value in self.request.GET.getlist("selected-submissions") if _is_id(value)]
+        return self.page.get_submissions().filter(id__in=ids)
 
     def handle_delete(self, submissions):
         if not self.is_petition:

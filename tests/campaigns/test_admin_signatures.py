@@ -249,3 +249,60 @@ def test_deleting_through_wagtails_submissions_keeps_the_count_right(admin_clien
     assert response.status_code == 302
     assert not Signature.objects.filter(pk=signatures["ada"].pk).exists()
     assert signature_count(ring.translation_key) == 1
+
+
+HOSTILE_PARAMETERS = [
+    {"q": "\x00"},
+    {"q": "ada\x00"},
+    {"campaign": "not-a-uuid"},
+    {"campaign": "\x00"},
+    {"locale": "\x00"},
+    {"country": "\x00"},
+    {"country": "XX"},
+    {"confirmed": "\x00"},
+    {"newsletter_opt_in__exact": "maybe"},
+    {"submit_time__gte": "garbage"},
+    {"submit_time__lt": "\x00"},
+    {"o": "\x00"},
+    {"p": "\x00"},
+    {"no_such_field": "1"},
+]
+
+
+@pytest.mark.parametrize("params", HOSTILE_PARAMETERS, ids=lambda params: repr(params))
+@pytest.mark.parametrize("export", [None, "csv", "xlsx"])
+def test_hostile_filters_get_a_clear_answer_not_a_server_error(admin_client, signatures, params, export):
+    """A bad filter or search never answers 500, on SQLite or PostgreSQL (which refuses NUL in text). The
+    listing drops what it cannot use and says so; an export never quietly widens to rows not asked for."""
+    query = dict(params, **({"export": export} if export else {}))
+    response = admin_client.get(LISTING, query, follow=True)
+    assert response.status_code in (200, 400), response.status_code
+    if response.status_code == 200:
+        assert response.redirect_chain  # to the listing without the bad filter, never an export
+        (message,) = [str(m) for m in response.context["messages"]]
+        assert "could not be used" in message
+        assert listed(response) == {"ada@example.org", "grace@example.org", "alan@example.org"}
+
+
+def test_a_bad_filter_beside_good_ones_keeps_the_good_ones(admin_client, signatures):
+    response = admin_client.get(LISTING, {"country": "US", "campaign": "not-a-uuid"}, follow=True)
+    assert listed(response) == {"ada@example.org"}
+
+
+@pytest.mark.parametrize(
+    "path, params",
+    [
+        ("/admin/campaigns/signature/inspect/abc/", {}),
+        ("/admin/campaigns/signature/inspect/99999999999999999999999/", {}),
+        ("/admin/campaigns/signature/summary/99999999999999999999999/", {}),
+        ("/admin/forms/submissions/{ring}/delete/", {"selected-submissions": "abc"}),
+        ("/admin/forms/submissions/{ring}/delete/", {"selected-submissions": "\x00"}),
+        ("/admin/forms/submissions/{ring}/", {"date_from": "garbage"}),
+        ("/admin/forms/submissions/{ring}/", {"date_from": "\x00", "export": "csv"}),
+    ],
+)
+def test_hostile_addresses_get_a_clear_answer_not_a_server_error(
+    admin_client, signatures, campaigns, path, params
+):
+    response = admin_client.get(path.format(ring=campaigns[0].pk), params)
+    assert response.status_code in (200, 302, 404)

@@ -83,3 +83,16 @@ def test_postgres_uses_full_text_search_with_the_locales_stemming(client, campai
     # English stemming: "shares" matches "sharing" in the title.
     response = client.get("/en-us/search/", {"q": "shares footage"})
     assert campaigns["ring"].title in result_titles(response)
+
+
+@pytest.mark.parametrize("query", ["\x00", "Ring\x00", "\x00\x00 privacy", "\x01\x7f", "a" * 5000])
+def test_hostile_queries_get_a_clear_answer_not_a_server_error(client, campaigns, query):
+    """PostgreSQL refuses NUL in text: a query holding one is refused with a message (400), before the
+    database sees it. Runs in the SQLite pass and again in the PostgreSQL pass."""
+    response = client.get("/en-us/search/", {"q": query})
+    if "\x00" in query:
+        assert response.status_code == 400
+        assert "cannot be searched" in response.content.decode()
+        assert list(response.context["search_results"]) == []
+    else:
+        assert response.status_code == 200
