@@ -11,6 +11,8 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
+from home import site_structure
+
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "h3", "h4", "hr"]
 
 
@@ -157,7 +159,10 @@ class LinkTargetBlock(blocks.StructBlock):
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
         page = value.get("page")
-        context["href"] = page.localized.url if page else value.get("url")
+        if page:
+            request = (parent_context or {}).get("request")
+            page = site_structure.for_request(request).localized(page)
+        context["href"] = page.get_url((parent_context or {}).get("request")) if page else value.get("url")
         return context
 
 

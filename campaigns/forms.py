@@ -4,11 +4,15 @@ It only validates input. What happens to a valid signature is decided in campaig
 """
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 from wagtail.contrib.forms.forms import BaseForm, FormBuilder
 
-from campaigns.signatures import HONEYPOT_FIELD, NOT_QUESTIONS, REFERRER_FIELD, UTM_FIELDS, Signature
+from campaigns.signatures import HONEYPOT_FIELD, NOT_QUESTIONS, REFERRER_FIELD, UTM_FIELDS
 
 # The country a visitor reading a language without a region most likely lives in; "en-gb" gives GB.
 LANGUAGE_COUNTRIES = {"en": "US", "de": "DE", "fr": "FR", "es": "ES"}
@@ -24,6 +28,59 @@ def question_name(clean_name):
     """The form field (and form_data key) of an extra question. An editor's question called "Email" must
     not replace the real email field, so names the form already uses get a prefix."""
     return f"question_{clean_name}" if clean_name in NOT_QUESTIONS else clean_name
+
+
+class CountrySelect(forms.Select):
+    """The country list, its ~250 options rendered once per language and selection, not on every view.
+
+    Django renders each option of a <select> through a template: for the country list that was a third of a
+    campaign page's render time. The options depend only on the language (names and their order) and on which
+    one is selected, so their HTML is kept per (language, selected); the <select> tag itself, with the
+    attributes a bound field adds (id, required, aria-*), is still made for each render.
+    """
+
+    _options = {}
+
+    def __init__(self, empty_label, attrs=None):
+        super().__init__(attrs)
+        self.empty_label = empty_label
+
+    def render(self, name, value, attrs=None, renderer=None):
+        selected = self.format_value(value)
+        selected = selected[0] if selected else ""
+        language = get_language()
+        key = (language, str(self.empty_label), selected)
+        if key not in self._options:
+            # django_countries.countries lists the names in the active language, sorted for it.
+            choices = [("", self.empty_label), *((country.code, country.name) for country in countries)]
+            self._options[key] = "".join(
+                f'<option value="{escape(code)}"{" selected" if code == selected else ""}>{escape(label)}</option>'
+                for code, label in choices
+            )
+        attrs = self.build_attrs(self.attrs, attrs)
+        return mark_safe(f'<select name="{escape(name)}"{flatatt(attrs)}>{self._options[key]}</select>')
+
+
+class CountryField(forms.CharField):
+    """A country code among django_countries' list, chosen in a CountrySelect.
+
+    A plain field rather than a ChoiceField: Django copies a ChoiceField's ~250 choices into every form it
+    makes, and the widget already knows the list, so the field only needs to check the code.
+    """
+
+    widget = CountrySelect
+
+    def to_python(self, value):
+        return super().to_python(value).upper()
+
+    def validate(self, value):
+        super().validate(value)
+        if value and value not in countries:
+            raise forms.ValidationError(
+                forms.ChoiceField.default_error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
 
 
 class SignatureForm(BaseForm):
@@ -79,12 +136,11 @@ class PetitionFormBuilder(FormBuilder):
             label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
         )
         if self.shown("country"):
-            fields["country"] = Signature._meta.get_field("country").formfield(
+            fields["country"] = CountryField(
                 label=_("Country"),
                 required=self.required("country"),
-                empty_label=_("Choose your country"),
+                widget=CountrySelect(empty_label=_("Choose your country"), attrs={"autocomplete": "country"}),
             )
-            fields["country"].widget.attrs["autocomplete"] = "country"
         if self.shown("postal_code"):
             fields["postal_code"] = _text(_("Postal code"), 20, "postal-code", self.required("postal_code"))
         if self.shown("comment"):

@@ -4,7 +4,10 @@ A campaign page is a Wagtail form page (AbstractEmailForm) whose submissions are
 Wagtail's own Forms admin, submission listing and CSV/XLSX export work for petitions.
 """
 
+from datetime import UTC, datetime
+
 from django.db import models
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -30,9 +33,10 @@ from campaigns import signatures
 from campaigns.blocks import RICH_TEXT_FEATURES, CampaignBodyBlock, ReferencesBlock
 from campaigns.fields import LocalisedNumberField
 from campaigns.forms import PetitionFormBuilder, question_name
+from home import site_structure
 
 
-class CampaignIndexPage(Page):
+class CampaignIndexPage(site_structure.KnownRestrictionsMixin, Page):
     """Lists a locale's campaigns: open ones first, then closed ones."""
 
     intro = RichTextField(
@@ -80,7 +84,7 @@ class CampaignFormField(TranslatableMixin, AbstractFormField):
         verbose_name_plural = _("extra questions")
 
 
-class CampaignPage(RoutablePageMixin, AbstractEmailForm):
+class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, AbstractEmailForm):
     """A campaign: the story (Content), the petition (Petition) and how it is shared (Promote).
 
     The petition is the page's Wagtail form: PetitionFormBuilder builds it, each valid submission goes to
@@ -359,6 +363,8 @@ class CampaignPage(RoutablePageMixin, AbstractEmailForm):
         verbose_name = _("campaign")
 
     form_builder = PetitionFormBuilder
+    # Fetched with the page when it is served (home.site_structure.route): the hero is on every view.
+    serve_select_related = ["locale", "hero_image", "next_action_page"]
     preview_modes = [("form", _("Petition")), ("landing", _("Thank you"))]
 
     def get_context(self, request, *args, **kwargs):
@@ -393,6 +399,20 @@ class CampaignPage(RoutablePageMixin, AbstractEmailForm):
 
     def get_form_class(self):
         return self.form_builder(self).get_form_class()
+
+    def petition_form(self, request, *args):
+        """The signing form for a request. Its class is built once per page and content generation (the page's
+        settings and questions only change with a save, which starts a new generation), except in a preview,
+        whose unsaved settings are the point."""
+        if getattr(request, "is_preview", False):
+            form_class = self.get_form_class()
+        else:
+            memo = site_structure.for_request(request).memo
+            key = ("petition-form", self.pk)
+            if key not in memo:
+                memo[key] = self.get_form_class()
+            form_class = memo[key]
+        return form_class(*args, page=self, **self.get_form_parameters())
 
     def get_submission_class(self):
         return signatures.Signature
@@ -444,6 +464,17 @@ class CampaignPage(RoutablePageMixin, AbstractEmailForm):
             if current is None or (page.locale_id == default and current.locale_id != default):
                 campaigns[page.translation_key] = page
         return campaigns
+
+    @classmethod
+    def next_change_at(cls, now):
+        """The next closing date of a live campaign still open (home.site_structure: cached pages expire then)."""
+        moment = datetime.fromtimestamp(now, tz=UTC)
+        pending = cls.objects.live().filter(closed=False, closing_date__gt=moment)
+        return pending.aggregate(first=Min("closing_date"))["first"]
+
+    def get_cached_paths(self):
+        """The URLs a CDN may hold for this page (home.invalidation purges them): the page and its thank-you state."""
+        return ["/", "/" + self.reverse_subpage("thank_you")]
 
     @property
     def is_open(self):

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from wagtail.views import serve as wagtail_serve
 
 from campaigns import signatures
+from home import pagecache, site_structure
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 
@@ -38,6 +39,17 @@ def serve_page(request, path):
         if wants_json(request):
             return JsonResponse({"ok": False, "errors": {"__all__": [message]}}, status=403)
         return render(request, "campaigns/forbidden.html", {"message": message}, status=403)
+    # Wagtail's serve() takes the route found here (Page.route_for_request reads this attribute), so the
+    # page comes from the site structure's memory in one query instead of one per level of the tree.
+    structure = site_structure.for_request(request)
+    try:
+        request._wagtail_route_for_request = structure.route(request, path)
+    except Http404:
+        request._wagtail_route_for_request = None
+    else:
+        page = request._wagtail_route_for_request[0]
+        if request.method in ("GET", "HEAD") and structure.is_public(page):
+            pagecache.allow(request)
     return wagtail_serve(request, path)
 
 
@@ -45,8 +57,8 @@ def petition(request, page):
     """The campaign page. GET shows it; POST signs, then redirects to the thank-you state (303) or answers
     JSON. Every signature that passes the form gets the same reply, whether it was new or a repeat."""
     if request.method != "POST":
-        initial = {name: request.GET[name][:200] for name in signatures.UTM_FIELDS if name in request.GET}
-        return _render(request, page, form=page.get_form(page=page, user=request.user, initial=initial))
+        # The same form for everyone, so the page can be cached: petition.js copies the URL's utm_* into it.
+        return _render(request, page, form=page.petition_form(request))
 
     if not page.is_open:
         return _refuse(request, page, 409, _("This petition is closed. Thank you for your support."))
@@ -54,7 +66,7 @@ def petition(request, page):
     if wait:
         return _rate_limited(request, page, wait)
 
-    form = page.get_form(request.POST, page=page, user=request.user)
+    form = page.petition_form(request, request.POST)
     if not form.is_valid():
         if wants_json(request):
             return JsonResponse({"ok": False, "errors": form.errors.get_json_data()}, status=400)

@@ -43,6 +43,18 @@ VARIABLES = [
     Var("AWS_S3_REGION_NAME", None, "S3 region."),
     Var("AWS_S3_CUSTOM_DOMAIN", None, "CDN host name serving the media bucket."),
     Var("MEDIA_ROOT", None, "Where uploaded files go when S3 is not used."),
+    Var(
+        "FRONTEND_CACHE_URL",
+        None,
+        "A CDN or proxy's HTTP purge endpoint (Varnish, nginx): purged on publish.",
+    ),
+    Var("CLOUDFLARE_ZONE_ID", None, "Cloudflare zone to purge on publish (with CLOUDFLARE_API_TOKEN)."),
+    Var("CLOUDFLARE_API_TOKEN", None, "Cloudflare API token allowed to purge the zone's cache."),
+    Var(
+        "CLOUDFRONT_DISTRIBUTION_ID",
+        None,
+        "CloudFront distribution to purge on publish (AWS credentials as usual).",
+    ),
     Var("SIGN_RATE_LIMIT", "10/10m", "Signatures a client may submit per window, e.g. 10/10m, 100/1h."),
     Var("TRUSTED_PROXIES", 0, "Proxies in front of the app that append to X-Forwarded-For (0: none).", int),
     Var("LOG_LEVEL", "INFO", "Root log level."),

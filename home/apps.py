@@ -19,4 +19,7 @@ class HomeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from home import invalidation
+
         post_migrate.connect(ensure_locales, sender=self)
+        invalidation.connect()

@@ -8,9 +8,10 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from campaigns.blocks import RICH_TEXT_FEATURES
+from home import site_structure
 
 
-class HomePage(Page):
+class HomePage(site_structure.KnownRestrictionsMixin, Page):
     """The front page of one language's site: a welcome, the featured campaign and the open campaigns."""
 
     hero_heading = models.CharField(
@@ -57,8 +58,11 @@ class HomePage(Page):
         campaigns = self.open_campaigns()
         featured = self.featured_campaign
         if featured is not None:
-            featured = featured.localized
-        if featured is None or not featured.live:
+            # The featured campaign in this page's language, from the campaigns already loaded where it is open.
+            translation = site_structure.for_request(request).localized(featured)
+            open_one = next((c for c in campaigns if c.pk == translation.pk), None)
+            featured = open_one or (translation.specific if translation.live else None)
+        if featured is None:
             featured = campaigns[0] if campaigns else None
         context["featured_campaign"] = featured
         context["other_campaigns"] = [c for c in campaigns if featured is None or c.pk != featured.pk]

@@ -51,6 +51,56 @@ def pytest_runtest_setup(item):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: no page, rate-limit window or site generation of another test."""
+    from django.core.cache import cache
+
+    from home import pagecache, site_structure
+
+    cache.clear()
+    pagecache._local.clear()
+    site_structure._current = None
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _commit_callbacks_after_each_request(monkeypatch):
+    """Run what a request defers to `transaction.on_commit` when the request ends, as a real commit would.
+
+    Tests run inside a transaction that is rolled back, so on_commit callbacks (the mails queued after a
+    signature is stored, cache invalidation) would never run. Each test-client request runs its own.
+    """
+    from django.test import Client, TestCase
+
+    request = Client.request
+
+    def request_and_commit(self, **kwargs):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return request(self, **kwargs)
+
+    monkeypatch.setattr(Client, "request", request_and_commit)
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Uploaded files of each test go to its own temporary folder."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture
+def sign_data():
+    """Form data of a signer; keyword arguments override fields (None leaves a field out)."""
+
+    def make(**overrides):
+        data = {
+            "first_name": "Ada",
+            "last_name": "Lovelace",
+            "email": "ada@example.org",
+            "country": "GB",
+            "postal_code": "N1 9GU",
+        }
+        data.update(overrides)
+        return {name: value for name, value in data.items() if value is not None}
+
+    return make

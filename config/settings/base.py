@@ -51,6 +51,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a page it serves from the cache skips everything below (home/pagecache.py).
+    "home.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Picks the language from the URL prefix (/de/…), or from Accept-Language when redirecting "/".
@@ -161,6 +163,25 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Tasks (confirmation emails). Environments choose the backend; production runs `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# A CDN in front of the site: publishing purges a page in every language (home/invalidation.py).
+WAGTAILFRONTENDCACHE = {}
+if env("FRONTEND_CACHE_URL"):
+    WAGTAILFRONTENDCACHE["proxy"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": env("FRONTEND_CACHE_URL"),
+    }
+if env("CLOUDFLARE_ZONE_ID"):
+    WAGTAILFRONTENDCACHE["cloudflare"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+        "ZONEID": env("CLOUDFLARE_ZONE_ID"),
+        "BEARER_TOKEN": env("CLOUDFLARE_API_TOKEN"),
+    }
+if env("CLOUDFRONT_DISTRIBUTION_ID"):
+    WAGTAILFRONTENDCACHE["cloudfront"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+        "DISTRIBUTION_ID": env("CLOUDFRONT_DISTRIBUTION_ID"),
+    }
 
 WAGTAIL_SITE_NAME = env("SITE_NAME")
 # Wagtail's database search; on PostgreSQL each locale is stemmed in its own language (search/backends.py).

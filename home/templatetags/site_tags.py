@@ -4,49 +4,23 @@ and the bits of social metadata that need computing."""
 from django import template
 from django.conf import settings
 from django.utils import translation
-from wagtail.models import Locale, Page, Site
+from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
+
+from home import site_structure
 
 register = template.Library()
 
 
-def _once_per_request(request, key, compute):
-    """The header, the language switcher, the hreflang links and the footer all ask the same questions
-    while one page renders: answer each once per request, not once per tag."""
-    if request is None:
-        return compute()
-    answers = request.__dict__.setdefault("_site_tags_answers", {})
-    if key not in answers:
-        answers[key] = compute()
-    return answers[key]
+def _live_translations(request, page):
+    """The live, public versions of `page` in every locale, keyed by language code (the page itself included)."""
+    if page is None or not getattr(page, "pk", None):
+        return {}
+    return site_structure.for_request(request).live_translations(page)
 
 
 def _locale_homes(request):
     """The live home page of each locale, keyed by language code."""
-
-    def compute():
-        site = Site.find_for_request(request)
-        if site is None:
-            return {}
-        homes = (
-            Page.objects.live()
-            .filter(translation_key=site.root_page.translation_key)
-            .select_related("locale")
-        )
-        return {home.locale.language_code: home for home in homes}
-
-    return _once_per_request(request, "locale_homes", compute) if request is not None else {}
-
-
-def _live_translations(request, page):
-    """The live versions of `page` in every locale, keyed by language code (the page itself included)."""
-    if page is None or not getattr(page, "pk", None):
-        return {}
-
-    def compute():
-        translations = page.get_translations(inclusive=True).live().public().select_related("locale")
-        return {p.locale.language_code: p for p in translations}
-
-    return _once_per_request(request, ("translations", page.pk), compute)
+    return site_structure.for_request(request).locale_homes(request)
 
 
 @register.inclusion_tag("includes/hreflang.html", takes_context=True)
@@ -100,6 +74,26 @@ def locale_home_url(context):
     return home.get_url(request) if home else "/"
 
 
+@register.simple_tag(takes_context=True)
+def localized_page(context, page):
+    """The live translation of `page` in the active language, or `page` itself where there is none."""
+    return site_structure.for_request(context.get("request")).localized(page)
+
+
+@register.simple_tag(takes_context=True)
+def editor_userbar(context):
+    """Wagtail's userbar, for people who may have logged in (a session cookie) and nobody else.
+
+    Asking who the visitor is reads the session and makes the answer vary on the Cookie header, which
+    would keep every anonymous page out of shared caches (home.pagecache, a CDN). Without a session
+    cookie nobody is logged in, so there is nothing to ask.
+    """
+    request = context.get("request")
+    if request is None or settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return ""
+    return wagtailuserbar(context)
+
+
 @register.simple_tag
 def site_name():
     """The organisation's name from settings: usable where no request context exists (the 500 page)."""
@@ -128,7 +122,7 @@ def campaign_index_url(context):
     from campaigns.pages import CampaignIndexPage
 
     request = context.get("request")
-    index = CampaignIndexPage.objects.live().public().filter(locale=Locale.get_active()).first()
+    index = site_structure.for_request(request).first_of_type(CampaignIndexPage, translation.get_language())
     return index.get_url(request) if index else ""
 
 
