@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from wagtail.contrib.forms.forms import BaseForm, FormBuilder
 
+from campaigns.formfields import MultiLineTextField, SignerEmailField, SingleLineTextField
 from campaigns.signatures import HONEYPOT_FIELD, NOT_QUESTIONS, REFERRER_FIELD, UTM_FIELDS
 
 # The country a visitor reading a language without a region most likely lives in; "en-gb" gives GB.
@@ -100,7 +101,7 @@ class SignatureForm(BaseForm):
 
 
 def _text(label, max_length, autocomplete, required, widget=forms.TextInput):
-    return forms.CharField(
+    return SingleLineTextField(
         label=label,
         max_length=max_length,
         required=required,
@@ -132,7 +133,7 @@ class PetitionFormBuilder(FormBuilder):
             fields["first_name"] = _text(_("First name"), 100, "given-name", self.required("first_name"))
         if self.shown("last_name"):
             fields["last_name"] = _text(_("Last name"), 100, "family-name", self.required("last_name"))
-        fields["email"] = forms.EmailField(
+        fields["email"] = SignerEmailField(
             label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
         )
         if self.shown("country"):
@@ -144,7 +145,7 @@ class PetitionFormBuilder(FormBuilder):
         if self.shown("postal_code"):
             fields["postal_code"] = _text(_("Postal code"), 20, "postal-code", self.required("postal_code"))
         if self.shown("comment"):
-            fields["comment"] = forms.CharField(
+            fields["comment"] = MultiLineTextField(
                 label=_("Comment"),
                 max_length=2000,
                 required=self.required("comment"),
@@ -154,16 +155,35 @@ class PetitionFormBuilder(FormBuilder):
 
     def hidden_fields(self):
         fields = {
-            name: forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+            name: SingleLineTextField(required=False, max_length=200, widget=forms.HiddenInput)
             for name in UTM_FIELDS
         }
-        fields[REFERRER_FIELD] = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+        fields[REFERRER_FIELD] = SingleLineTextField(
+            required=False, max_length=2000, widget=forms.HiddenInput
+        )
         fields[HONEYPOT_FIELD] = forms.CharField(
             label=_("Leave this field empty"),
             required=False,
             widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
         )
         return fields
+
+    # The editor's extra questions take text through the same cleaning as the signer's own fields.
+
+    def create_singleline_field(self, field, options):
+        options["max_length"] = 255
+        return SingleLineTextField(**options)
+
+    def create_multiline_field(self, field, options):
+        options.setdefault("widget", forms.Textarea)
+        return MultiLineTextField(**options)
+
+    def create_email_field(self, field, options):
+        return SignerEmailField(**options)
+
+    def create_hidden_field(self, field, options):
+        options.setdefault("widget", forms.HiddenInput)
+        return SingleLineTextField(**options)
 
     @property
     def formfields(self):

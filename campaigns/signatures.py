@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import random
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -18,6 +19,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
+from django.utils.encoding import punycode
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from wagtail.contrib.forms.models import AbstractFormSubmission
@@ -203,8 +205,15 @@ class SigningResult:
 
 
 def normalise_email(address):
-    """The form of an address that decides "the same person": trimmed and lower-cased."""
-    return address.strip().lower()
+    """The form of an address that decides "the same person": trimmed, composed (NFC), lower-cased, and
+    with the domain in the ASCII form mail travels to (IDNA), so `a@BÜCHER.example` and
+    `a@xn--bcher-kva.example` are one person."""
+    address = unicodedata.normalize("NFC", address.strip()).lower()
+    local_part, at, domain = address.rpartition("@")
+    try:
+        return f"{local_part}{at}{punycode(domain)}"
+    except UnicodeError:  # not a domain at all: the form refuses such an address before it gets here
+        return address
 
 
 def source_of(cleaned_data):

@@ -24,6 +24,7 @@ from wagtail_modeladmin.views import IndexView, InspectView
 from campaigns import privacy, reports
 from campaigns.admin.exports import SignatureExport, export_filename, spreadsheet_text
 from campaigns.admin.filters import ListingQuery
+from campaigns.formfields import SignerEmailField
 from campaigns.pages import CampaignPage
 from campaigns.signatures import Signature, normalise_email
 
@@ -105,7 +106,7 @@ class SignatureAdminMixin(WagtailAdminTemplateMixin):
 
 
 class ForgetForm(forms.Form):
-    email = forms.EmailField(
+    email = SignerEmailField(
         label=_("Email address"),
         help_text=_("Every signature made with this address, in every campaign and language, is deleted."),
     )

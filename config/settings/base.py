@@ -54,6 +54,8 @@ MIDDLEWARE = [
     # First: a page it serves from the cache skips everything below (home/pagecache.py).
     "home.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Form posts are UTF-8 or refused by the form, never stored as mojibake (home/middleware.py).
+    "home.middleware.Utf8FormPostsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Picks the language from the URL prefix (/de/…), or from Accept-Language when redirecting "/".
     "django.middleware.locale.LocaleMiddleware",
@@ -160,6 +162,9 @@ if env("AWS_STORAGE_BUCKET_NAME"):
 
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Django's SMTP backend, able to deliver to mailbox names in any script (SMTPUTF8; campaigns/mail.py).
+# Development prints mails instead and tests keep them in memory (settings/dev.py, settings/test.py).
+EMAIL_BACKEND = "campaigns.mail.EmailBackend"
 
 # Tasks (confirmation emails). Environments choose the backend; production runs `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
