@@ -1,8 +1,10 @@
-"""Signers' personal data: erasing a person on request and anonymising closed campaigns.
+"""Signers' personal data: erasing a person on request, deleting signatures nobody confirmed, and
+anonymising closed campaigns.
 
-Both keep the public counts exact. Erasing deletes rows, so the counted ones are taken off their
-campaign's count in the same transaction; anonymising blanks the personal columns and keeps the row
-(locale, country, dates, `counted`), so counts and tallies do not move at all.
+All keep the public counts exact. Erasing deletes rows, so the counted ones are taken off their
+campaign's count in the same transaction; unconfirmed signatures were never counted; anonymising blanks
+the personal columns and keeps the row (locale, country, dates, `counted`), so counts and tallies do not
+move at all.
 """
 
 import logging
@@ -10,16 +12,20 @@ from collections import Counter
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import PageLogEntry
 
 from campaigns.pages import CampaignPage
-from campaigns.signatures import Signature, change_count, normalise_email
+from campaigns.signatures import CONFIRMATION_MAX_AGE, Signature, change_count, normalise_email
 
 logger = logging.getLogger(__name__)
 
-# Rows anonymised per UPDATE: keeps each statement's locks and undo log small on big campaigns.
+# Rows anonymised per UPDATE, or deleted per transaction: keeps each statement's locks and undo log small.
 ANONYMISE_BATCH = 5000
+# How long an unconfirmed signature outlives its last confirmation link: room for a mail queue running
+# late (the link's clock starts when the mail is written) and for the daily cron's own schedule.
+UNCONFIRMED_GRACE = timedelta(days=1)
 
 
 def erase_signatures(signatures):
@@ -50,6 +56,37 @@ def forget_person(email):
     erased = erase_signatures(Signature.objects.filter(email_normalised=address))
     logger.info("Forgot a person on request: %d signature(s) erased", erased)
     return erased
+
+
+def unconfirmed_expired(now=None):
+    """Signatures that were never confirmed and whose last confirmation link has expired.
+
+    A link is valid for CONFIRMATION_MAX_AGE from when it was sent: at signing, and again when the same
+    address signs once more (at most once a day, `repeat_notice_sent_at`). They were never counted.
+    """
+    cutoff = (now or timezone.now()) - CONFIRMATION_MAX_AGE - UNCONFIRMED_GRACE
+    return Signature.objects.filter(
+        Q(repeat_notice_sent_at__isnull=True) | Q(repeat_notice_sent_at__lt=cutoff),
+        confirmed_at__isnull=True,
+        counted=False,
+        submit_time__lt=cutoff,
+    )
+
+
+def delete_unconfirmed(now=None):
+    """Delete the signatures nobody confirmed in time (see `unconfirmed_expired`). Returns how many.
+
+    Whoever gave an address that never confirmed may not be its owner: their details are kept no longer
+    than the link that could have confirmed them.
+    """
+    deleted = 0
+    while batch := list(
+        unconfirmed_expired(now).order_by("pk").values_list("pk", flat=True)[:ANONYMISE_BATCH]
+    ):
+        deleted += erase_signatures(unconfirmed_expired(now).filter(pk__in=batch))
+    if deleted:
+        logger.info("Deleted %d unconfirmed signature(s) whose confirmation link expired", deleted)
+    return deleted
 
 
 def anonymise_signatures(signatures, now=None):

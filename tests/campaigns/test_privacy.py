@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -236,3 +237,64 @@ def test_reconcile_counts_fixes_a_wrong_counter_and_says_so(index):
     out = io.StringIO()
     call_command("reconcile_counts", stdout=out)
     assert "All counts match their signatures." in out.getvalue()
+
+
+# Signatures nobody confirmed
+
+
+def test_unconfirmed_signatures_are_deleted_once_their_last_link_has_expired(index):
+    """A link works 7 days; a day's grace after the last one, the signature goes. Counts do not move."""
+    campaign = build_campaign(index, confirmation_required=True)
+    expired = build_signature(campaign, counted=False, submit_time=days_ago(9))
+    in_grace = build_signature(campaign, counted=False, submit_time=days_ago(7.5))
+    fresh = build_signature(campaign, counted=False, submit_time=days_ago(1))
+    resent = build_signature(
+        campaign, counted=False, submit_time=days_ago(30), repeat_notice_sent_at=days_ago(3)
+    )
+    confirmed = build_signature(campaign, submit_time=days_ago(30), confirmed_at=days_ago(29))
+    anonymised = build_signature(campaign, counted=False, submit_time=days_ago(30), anonymised_at=days_ago(2))
+    assert signature_count(campaign.translation_key) == 1
+
+    out = io.StringIO()
+    call_command("delete_unconfirmed", "--dry-run", stdout=out)
+    assert "2 unconfirmed signature(s) due" in out.getvalue()
+    assert Signature.objects.count() == 6
+
+    out = io.StringIO()
+    call_command("delete_unconfirmed", stdout=out)
+    assert "Deleted 2 unconfirmed signature(s)." in out.getvalue()
+    remaining = set(Signature.objects.values_list("pk", flat=True))
+    assert remaining == {in_grace.pk, fresh.pk, resent.pk, confirmed.pk}
+    assert expired.pk not in remaining and anonymised.pk not in remaining
+    assert signature_count(campaign.translation_key) == 1
+
+    out = io.StringIO()
+    call_command("delete_unconfirmed", stdout=out)
+    assert "No unconfirmed signatures to delete." in out.getvalue()
+
+
+def test_deleting_unconfirmed_signatures_logs_no_address(index, caplog):
+    campaign = build_campaign(index, confirmation_required=True)
+    build_signature(campaign, email="ada@example.org", counted=False, submit_time=days_ago(9))
+    with caplog.at_level(logging.INFO, logger="campaigns.privacy"):
+        assert privacy.delete_unconfirmed() == 1
+    assert "Deleted 1 unconfirmed signature(s)" in caplog.text
+    assert "ada" not in caplog.text.lower()
+
+
+def test_the_confirmation_mail_promises_only_what_is_true(client, index):
+    """The mail used to say "we will not write to you again", although signing again with the address
+    sends a new link (once a day at most). It says what happens: nothing counts, the details go."""
+    campaign = build_campaign(index, confirmation_required=True)
+    client.post(
+        campaign.url,
+        {"first_name": "Ada", "last_name": "L", "email": "ada@example.org", "country": "GB"},
+        HTTP_ORIGIN="http://testserver",
+    )
+    (message,) = mail.outbox
+    body = " ".join(message.body.split())
+    assert "not write to you again" not in body
+    assert (
+        "nothing will be counted, and the details given will be deleted soon after the link expires" in body
+    )
+    assert "at most one such email a day" in body
