@@ -8,6 +8,7 @@ class CampaignsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from campaigns import signals
+        from campaigns import emails, signals
 
         signals.connect()
+        emails.connect()

@@ -1,7 +1,10 @@
 """Mails to signers and to the campaign team, sent as django-tasks tasks.
 
-Tasks take ids, never addresses or names, so no personal data waits in the task queue; each task reads
-the row when it runs. A signer's mail is written in the language they signed in.
+They follow what happened to signatures (campaigns.events, after the commit): a new signature that waits
+for confirmation gets the link; a repeat signer gets a new link or "you have already signed"; the team gets
+each new signature if the campaign asks for it. Tasks take ids, never addresses or names, so no personal data
+waits in the task queue; each task reads the row when it runs. A signer's mail is written in the language
+they signed in.
 """
 
 from django.conf import settings
@@ -14,7 +17,7 @@ from django_tasks import task
 from wagtail.admin.mail import send_mail as send_team_mail
 from wagtail.models import Page
 
-from campaigns import signatures
+from campaigns import events, signatures
 
 
 def _send_to_signer(signature, template, context):
@@ -71,3 +74,22 @@ def notify_team(signature_id):
     body = "\n".join(f"{capfirst(label)}: {data.get(name, '')}" for name, label in page.get_data_fields())
     addresses = [address.strip() for address in page.to_address.split(",") if address.strip()]
     send_team_mail(page.subject or page.title, body, addresses, page.from_address or None)
+
+
+def _on_signed(signature, page, **kwargs):
+    if not signature.counted:  # it counts once confirmed
+        send_confirmation.enqueue(signature.pk)
+    if page.to_address:
+        notify_team.enqueue(signature.pk)
+
+
+def _on_signed_again(signature, page, **kwargs):
+    if signature.counted:
+        send_repeat_notice.enqueue(signature.pk, page.pk)
+    else:
+        send_confirmation.enqueue(signature.pk)
+
+
+def connect():
+    events.signed.connect(_on_signed, dispatch_uid="mail-new-signer")
+    events.signed_again.connect(_on_signed_again, dispatch_uid="mail-repeat-signer")

@@ -363,6 +363,7 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
         verbose_name = _("campaign")
 
     form_builder = PetitionFormBuilder
+    takes_posts = True  # its petition: campaigns.views.serve_page refuses posts to other pages
     # Fetched with the page when it is served (home.site_structure.route): the hero is on every view.
     serve_select_related = ["locale", "hero_image", "next_action_page"]
     preview_modes = [("form", _("Petition")), ("landing", _("Thank you"))]
@@ -435,8 +436,9 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
         return fields
 
     def process_form_submission(self, form):
-        """Hand a valid signing form to the signing service, which stores, counts and mails."""
-        return signatures.sign(self, form.cleaned_data).signature
+        """Wagtail's hook for a submitted form: the signing service decides (campaigns.views.petition calls
+        it directly, with the client's rate-limit key, which this hook has no request to compute)."""
+        return signatures.sign(self, form).signature
 
     @classmethod
     def listed_under(cls, page):

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import PageLogEntry
 
+from campaigns import events
 from campaigns.pages import CampaignPage
 from campaigns.signatures import CONFIRMATION_MAX_AGE, Signature, change_count, normalise_email
 
@@ -42,6 +43,11 @@ def erase_signatures(signatures):
         counted = Counter(key for _, key, was_counted in rows if was_counted)
         for campaign_key, n in counted.items():
             change_count(campaign_key, -n)
+        events.emit(
+            events.erased,
+            signature_ids=[pk for pk, _, _ in rows],
+            campaign_keys=sorted({key for _, key, _ in rows}, key=str),
+        )
     return len(rows)
 
 
@@ -103,7 +109,9 @@ def anonymise_signatures(signatures, now=None):
         batch = list(pending.values_list("pk", flat=True)[:ANONYMISE_BATCH])
         if not batch:
             return total
-        total += Signature.objects.filter(pk__in=batch).update(
+        done = Signature.objects.filter(pk__in=batch)
+        campaign_keys = sorted(set(done.values_list("campaign_key", flat=True)), key=str)
+        total += done.update(
             first_name="",
             last_name="",
             email="",
@@ -115,6 +123,7 @@ def anonymise_signatures(signatures, now=None):
             repeat_notice_sent_at=None,
             anonymised_at=now,
         )
+        events.emit(events.anonymised, signature_ids=batch, campaign_keys=campaign_keys)
 
 
 def closed_at(page, now=None):

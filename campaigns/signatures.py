@@ -4,18 +4,14 @@ Follow a signature here from the POST to the row to the count. Everything that d
 signature is stored, counted, confirmed or erased lives in this module.
 """
 
-import hashlib
-import hmac
+import enum
 import random
-import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
@@ -23,6 +19,8 @@ from django.utils.encoding import punycode
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from wagtail.contrib.forms.models import AbstractFormSubmission
+
+from campaigns import events, ratelimit
 
 # What a signer fills in, beside the editor's extra questions. Each is a column of Signature.
 SIGNER_FIELDS = ("first_name", "last_name", "email", "country", "postal_code", "comment", "newsletter_opt_in")
@@ -76,6 +74,10 @@ class Signature(AbstractFormSubmission):
     counted = models.BooleanField(_("counted"), default=False)
     repeat_notice_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     anonymised_at = models.DateTimeField(_("personal data deleted at"), null=True, blank=True)
+
+    # Wagtail's reference index ("where is this page used?") would queue a task for every signature saved,
+    # one more write per signature, to record that it points at its page: nobody needs that.
+    wagtail_reference_index_ignore = True
 
     class Meta:
         verbose_name = _("signature")
@@ -193,15 +195,28 @@ def _reconcile_campaign(campaign_key):
     return stored, actual
 
 
-# Signing: from a valid form to a stored, counted row.
+# Signing: from a POST to a stored, counted row.
+
+
+class Outcome(enum.Enum):
+    """What a signing attempt comes to, which the view answers with a status (303/200, 400, 409, 429)."""
+
+    # Stored, or a repeat, or a bot caught by the honeypot: one reply for all, so nobody learns which.
+    SIGNED = "signed"
+    INVALID = "invalid"  # the form has errors: the form itself says which
+    CLOSED = "closed"  # the petition no longer takes signatures
+    RATE_LIMITED = "rate_limited"  # this client tried too often: retry_after seconds to wait
 
 
 @dataclass(frozen=True)
 class SigningResult:
-    """What `sign` did. Callers must reply the same whatever it says: a repeat looks like a first signature."""
+    """What `sign` did. Views reply by `outcome` alone: `signature` and `created` are for the service's own
+    callers (tests, commands), never for the person signing, since a repeat must look like a first signature."""
 
-    signature: Signature | None
-    created: bool
+    outcome: Outcome
+    retry_after: int = 0
+    signature: Signature | None = None
+    created: bool = False
 
 
 def normalise_email(address):
@@ -226,17 +241,31 @@ def source_of(cleaned_data):
     return source
 
 
-def sign(page, cleaned_data):
-    """Store and count a signature of `page` (a CampaignPage) from a valid signing form's cleaned data.
+def sign(page, form, client=None):
+    """Decide and store a signature of `page` (a CampaignPage) from its bound signing form.
 
-    One short transaction: insert the row and, unless the page asks signers to confirm by email, add one
+    The gates, in order: the petition must be open; the client (campaigns.ratelimit.client_key of the request;
+    None only for callers with no client, such as a command) must be within its rate limit; the form must be
+    valid; a filled-in honeypot is answered as a success and stores nothing.
+
+    Then one short transaction: insert the row and, unless the page asks signers to confirm by email, add one
     to the count. Nothing here reads more rows as more people sign. The database's unique constraint on
     (campaign_key, email_normalised) decides who signed first, even when two requests race: the loser's
     insert fails and it is handled as a repeat, which changes nothing but may send the person a short
-    "you have already signed" mail. A filled-in honeypot stores nothing.
+    "you have already signed" mail. Mails and anything else that follows start from the `signed` and
+    `signed_again` events (campaigns.events), after the commit.
     """
+    if not page.is_open:
+        return SigningResult(Outcome.CLOSED)
+    if client is not None:
+        wait = ratelimit.seconds_until_allowed(client)
+        if wait:
+            return SigningResult(Outcome.RATE_LIMITED, retry_after=wait)
+    if not form.is_valid():
+        return SigningResult(Outcome.INVALID)
+    cleaned_data = form.cleaned_data
     if cleaned_data.get(HONEYPOT_FIELD):
-        return SigningResult(None, created=False)
+        return SigningResult(Outcome.SIGNED)
     # Fields the page does not show are absent from the form: they are stored empty.
     signer = {name: cleaned_data.get(name) or "" for name in SIGNER_FIELDS}
     signer["email"] = signer["email"].strip()
@@ -265,31 +294,20 @@ def sign(page, cleaned_data):
         if earlier is None:  # some other constraint failed: not a repeat
             raise
         _tell_repeat_signer(earlier, page)
-        return SigningResult(earlier, created=False)
+        return SigningResult(Outcome.SIGNED, signature=earlier, created=False)
 
-    from campaigns import emails  # tasks bind to their backend on import, after the app registry is ready
-
-    if page.confirmation_required:
-        emails.send_confirmation.enqueue(signature.pk)
-    if page.to_address:
-        emails.notify_team.enqueue(signature.pk)
-    return SigningResult(signature, created=True)
+    events.emit(events.signed, signature=signature, page=page)
+    return SigningResult(Outcome.SIGNED, signature=signature, created=True)
 
 
 def _tell_repeat_signer(signature, page):
-    """Mail a repeat signer, at most once per REPEAT_NOTICE_INTERVAL: a new confirmation link if the
-    signature still waits for one, otherwise "you have already signed". The conditional UPDATE makes two
-    racing repeats send one mail."""
-    from campaigns import emails
-
+    """Announce a repeat signer who is due a notice, at most once per REPEAT_NOTICE_INTERVAL (campaigns.emails
+    then mails a new confirmation link if the signature still waits for one, otherwise "you have already
+    signed"). The conditional UPDATE makes two racing repeats announce one."""
     now = timezone.now()
     due = Q(repeat_notice_sent_at__isnull=True) | Q(repeat_notice_sent_at__lt=now - REPEAT_NOTICE_INTERVAL)
-    if not Signature.objects.filter(due, pk=signature.pk).update(repeat_notice_sent_at=now):
-        return
-    if signature.counted:
-        emails.send_repeat_notice.enqueue(signature.pk, page.pk)
-    else:
-        emails.send_confirmation.enqueue(signature.pk)
+    if Signature.objects.filter(due, pk=signature.pk).update(repeat_notice_sent_at=now):
+        events.emit(events.signed_again, signature=signature, page=page)
 
 
 # Confirmation: a signed, expiring link that counts the signature once.
@@ -314,80 +332,6 @@ def confirm(token):
         newly_counted = Signature.objects.filter(pk=pk, counted=False).update(counted=True)
         if newly_counted:
             change_count(signature.campaign_key, 1)
+            events.emit(events.confirmed, signature=signature)
     signature.refresh_from_db(fields=["confirmed_at", "counted"])
     return signature, bool(newly_counted)
-
-
-# Abuse guards: where a POST comes from and how often a client may sign.
-
-RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
-SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def parse_rate(text):
-    """'10/10m' → (10, 600): at most 10 attempts per 10 minutes. Units: s, m, h, d."""
-    match = RATE.match(text or "")
-    if not match:
-        raise ValueError(f"SIGN_RATE_LIMIT must look like '10/10m', not {text!r}")
-    limit, number, unit = match.groups()
-    return int(limit), int(number or 1) * SECONDS[unit]
-
-
-def client_key(request):
-    """A keyed hash (HMAC-SHA256 with SECRET_KEY) of the client's address: stable enough to count a client's
-    attempts, useless for finding the address again. The raw address is never stored or logged.
-
-    Behind TRUSTED_PROXIES proxies (a load balancer, a CDN), the address is the one the outermost trusted
-    proxy saw, read from X-Forwarded-For; entries further left are the client's own claims.
-    """
-    address = request.META.get("REMOTE_ADDR", "")
-    if settings.TRUSTED_PROXIES:
-        forwarded = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [hop for hop in forwarded if hop]
-        if len(forwarded) >= settings.TRUSTED_PROXIES:
-            address = forwarded[-settings.TRUSTED_PROXIES]
-    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
-
-
-def seconds_until_allowed(request):
-    """Count one signing attempt against the client's SIGN_RATE_LIMIT; 0 if it may go ahead, otherwise
-    the seconds until its window ends. Fixed windows in the shared cache (Redis in production)."""
-    limit, window = parse_rate(settings.SIGN_RATE_LIMIT)
-    now = int(timezone.now().timestamp())
-    key = f"sign-attempts:{client_key(request)}:{now // window}"
-    cache.add(key, 0, timeout=window)
-    try:
-        attempts = cache.incr(key)
-    except ValueError:  # the window expired between add and incr
-        cache.set(key, 1, timeout=window)
-        attempts = 1
-    return 0 if attempts <= limit else window - now % window
-
-
-def is_same_origin(request):
-    """Whether an unsafe request (a POST) was sent by a page of this site: CSRF protection without a token.
-
-    Django's CSRF token cannot protect a page whose HTML is cached and shared: the cached form carries
-    the token of whoever filled the cache, matching nobody else's cookie, so real signers would get 403.
-    Instead we check where the request comes from, as browsers report it and a forging page cannot change:
-    1. `Origin`, sent by every current browser on a cross-origin POST (and on same-origin POSTs from
-       forms and fetch), must be this site's scheme and host, or one of CSRF_TRUSTED_ORIGINS.
-    2. Without `Origin`, `Sec-Fetch-Site` must say same-origin (or none: the person typed it).
-    3. Without either, a `Referer`, if sent, must point at this site.
-    A request carrying none of the three does not come from a browser a forger could steer (it is curl, a
-    test, or a very old browser); it is let through, and the rate limit and the one-signature-per-address
-    rule apply to it as to anyone. Signing reads no cookie, so there is no ambient authority to abuse.
-    """
-    here = f"{request.scheme}://{request.get_host()}"
-    trusted = {here, *settings.CSRF_TRUSTED_ORIGINS}
-    origin = request.headers.get("Origin")
-    if origin is not None:
-        return origin in trusted
-    fetch_site = request.headers.get("Sec-Fetch-Site")
-    if fetch_site is not None:
-        return fetch_site in {"same-origin", "none"}
-    referer = request.headers.get("Referer")
-    if referer:
-        parts = urlsplit(referer)
-        return f"{parts.scheme}://{parts.netloc}" in trusted
-    return True

@@ -6,6 +6,7 @@ without JavaScript or as JSON for static/js/petition.js (`Accept: application/js
 
 from django.apps import apps
 from django.core import signing
+from django.core.cache import cache
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -16,14 +17,33 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 from wagtail.views import serve as wagtail_serve
 
-from campaigns import signatures
+from campaigns import origin, ratelimit, signatures
+from campaigns.signatures import Outcome
 from home import pagecache, site_structure
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
+READ_METHODS = ("GET", "HEAD")
+# A signature is a few hundred bytes of form fields; a body much larger is not a petition being signed.
+MAX_POST_BYTES = 64 * 1024
+# Seconds the count petition.js fetches may be old: fresh enough for a person, one query a second at most.
+COUNT_FRESH = 1
 
 
 def wants_json(request):
     return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
+
+
+def _refusal(request, status, message, template="campaigns/forbidden.html"):
+    """A refusal before any page is involved: JSON for petition.js, a short page for a browser."""
+    if wants_json(request):
+        return JsonResponse({"ok": False, "errors": {"__all__": [message]}}, status=status)
+    return render(request, template, {"message": message}, status=status)
+
+
+def _not_allowed(request, allowed):
+    response = _refusal(request, 405, _("This page cannot be used that way."))
+    response["Allow"] = ", ".join(allowed)
+    return response
 
 
 @csrf_exempt
@@ -31,14 +51,12 @@ def serve_page(request, path):
     """Wagtail's page view, protected against cross-site posts by their origin instead of a CSRF token.
 
     Campaign pages are cached and shared between visitors, so their form cannot carry a per-visitor token
-    (signatures.is_same_origin explains the check that replaces it). The check covers every page served
-    here, so no page loses protection by sharing this route.
+    (campaigns.origin explains the check that replaces it). The check covers every page served here, so no
+    page loses protection by sharing this route. Only pages that take posts (`takes_posts`) take anything
+    but GET and HEAD, and a post's body is bounded before it is read.
     """
-    if request.method not in SAFE_METHODS and not signatures.is_same_origin(request):
-        message = _("This form was sent from another website, so it was not accepted.")
-        if wants_json(request):
-            return JsonResponse({"ok": False, "errors": {"__all__": [message]}}, status=403)
-        return render(request, "campaigns/forbidden.html", {"message": message}, status=403)
+    if request.method not in SAFE_METHODS and not origin.is_same_origin(request):
+        return _refusal(request, 403, _("This form was sent from another website, so it was not accepted."))
     # Wagtail's serve() takes the route found here (Page.route_for_request reads this attribute), so the
     # page comes from the site structure's memory in one query instead of one per level of the tree.
     structure = site_structure.for_request(request)
@@ -46,51 +64,70 @@ def serve_page(request, path):
         request._wagtail_route_for_request = structure.route(request, path)
     except Http404:
         request._wagtail_route_for_request = None
-    else:
-        page = request._wagtail_route_for_request[0]
-        if request.method in ("GET", "HEAD") and structure.is_public(page):
+        return wagtail_serve(request, path)  # Wagtail's 404 (and the redirects middleware after it)
+    page = request._wagtail_route_for_request[0]
+    if request.method in READ_METHODS:
+        if structure.is_public(page):
             pagecache.allow(request)
+    elif request.method != "POST" or not getattr(page, "takes_posts", False):
+        return _not_allowed(
+            request, ["GET", "HEAD", "POST"] if getattr(page, "takes_posts", False) else READ_METHODS
+        )
+    elif int(request.META.get("CONTENT_LENGTH") or 0) > MAX_POST_BYTES:
+        return _refusal(
+            request, 413, _("What was sent is far too large for a signature, so it was not accepted.")
+        )
     return wagtail_serve(request, path)
 
 
 def petition(request, page):
-    """The campaign page. GET shows it; POST signs, then redirects to the thank-you state (303) or answers
-    JSON. Every signature that passes the form gets the same reply, whether it was new or a repeat."""
-    if request.method != "POST":
+    """The campaign page. GET shows it; POST signs (campaigns.signatures.sign decides) and is answered by
+    the outcome alone: a redirect to the thank-you state (303), or JSON for petition.js. Every signature
+    that passes the gates gets the same reply, whether it was new, a repeat or a bot's."""
+    if request.method in READ_METHODS:
         # The same form for everyone, so the page can be cached: petition.js copies the URL's utm_* into it.
         return _render(request, page, form=page.petition_form(request))
-
-    if not page.is_open:
-        return _refuse(request, page, 409, _("This petition is closed. Thank you for your support."))
-    wait = signatures.seconds_until_allowed(request)
-    if wait:
-        return _rate_limited(request, page, wait)
-
+    if request.method != "POST":
+        return _not_allowed(request, ["GET", "HEAD", "POST"])
     form = page.petition_form(request, request.POST)
-    if not form.is_valid():
+    if request.FILES:  # a petition takes no files; Django has read the body by now, but nothing is kept
+        return _refusal(request, 400, _("A petition takes no files, so this was not accepted."))
+    result = signatures.sign(page, form, client=ratelimit.client_key(request))
+
+    if result.outcome is Outcome.CLOSED:
+        message = _("This petition is closed. Thank you for your support.")
+        if wants_json(request):
+            return JsonResponse({"ok": False, "errors": {"__all__": [message]}}, status=409)
+        return _render(request, page, status=409)
+    if result.outcome is Outcome.RATE_LIMITED:
+        return _rate_limited(request, page, result.retry_after)
+    if result.outcome is Outcome.INVALID:
         if wants_json(request):
             return JsonResponse({"ok": False, "errors": form.errors.get_json_data()}, status=400)
         return _render(request, page, form=form, status=400)
 
-    page.process_form_submission(form)  # → signatures.sign
     thank_you_url = page.get_url(request) + page.reverse_subpage("thank_you")
     if wants_json(request):
-        context = page.get_context(request)
-        return JsonResponse(
-            {
-                "ok": True,
-                "count": context["signature_count"],
-                "goal": page.signature_goal,
-                "redirect": thank_you_url,
-                "html": render_to_string("campaigns/petition/02_thank_you.html", context, request),
-            }
-        )
+        # No count here: whether it moved would tell a prober if the address had signed before.
+        return JsonResponse({"ok": True, "redirect": thank_you_url, "html": _thank_you_html(request, page)})
     return HttpResponseRedirect(thank_you_url, status=303)
 
 
 def thank_you(request, page):
     """The thank-you state: the same for everyone (nothing personal in it), so it can be cached."""
+    if request.method not in READ_METHODS:
+        return _not_allowed(request, READ_METHODS)
     return _render(request, page, state="thank_you")
+
+
+def _thank_you_html(request, page):
+    """The thank-you state's HTML that petition.js swaps in: the same for every signer of this page in this
+    language, so it is rendered once per content generation (home.site_structure's memo)."""
+    memo = site_structure.for_request(request).memo
+    key = ("thank-you", page.pk, get_language())
+    if key not in memo or getattr(request, "is_preview", False):
+        memo[key] = render_to_string("campaigns/petition/02_thank_you.html", {"page": page}, request)
+    return memo[key]
 
 
 def _render(request, page, form=None, state=None, status=200):
@@ -100,20 +137,6 @@ def _render(request, page, form=None, state=None, status=200):
     response = page.render(request, context_overrides=overrides)
     response.status_code = status
     return response
-
-
-def _refuse(request, page, status, message):
-    """A polite refusal on the campaign page itself (a closed petition): nothing is stored."""
-    if wants_json(request):
-        return JsonResponse(
-            {
-                "ok": False,
-                "errors": {"__all__": [message]},
-                "count": signatures.signature_count(page.translation_key),
-            },
-            status=status,
-        )
-    return _render(request, page, status=status)
 
 
 def _rate_limited(request, page, wait):
@@ -154,17 +177,29 @@ def confirm(request, token):
 
 
 @require_GET
-@cache_control(public=True, max_age=5)
+@cache_control(public=True, max_age=COUNT_FRESH)
 def signature_count(request, campaign_key):
     """{"count": N, "goal": G} for petition.js to refresh the count on a cached page. The count is the
-    campaign's in every language; the goal is that of the URL's language variant (translators may change it)."""
-    page = (
-        apps.get_model("campaigns", "CampaignPage")
-        .objects.live()
-        .public()
-        .filter(translation_key=campaign_key, locale__language_code=get_language())
-        .first()
-    )
-    if page is None:
+    campaign's in every language; the goal is that of the URL's language variant (translators may change it).
+
+    Every page view with JavaScript asks this, so it is cheap: the goal is remembered per content generation,
+    and the count is read at most once per COUNT_FRESH seconds from the database, whatever the traffic.
+    """
+    structure = site_structure.for_request(request)
+    key = ("count-goal", campaign_key, get_language())
+    if key not in structure.memo:
+        page = (
+            apps.get_model("campaigns", "CampaignPage")
+            .objects.live()
+            .filter(translation_key=campaign_key, locale__language_code=get_language())
+            .only("path", "signature_goal")
+            .first()
+        )
+        structure.memo[key] = page.signature_goal if page is not None and structure.is_public(page) else None
+    goal = structure.memo[key]
+    if goal is None:
         raise Http404
-    return JsonResponse({"count": signatures.signature_count(campaign_key), "goal": page.signature_goal})
+    count = cache.get_or_set(
+        f"signature-count:{campaign_key}", lambda: signatures.signature_count(campaign_key), COUNT_FRESH
+    )
+    return JsonResponse({"count": count, "goal": goal})

@@ -57,6 +57,13 @@ VARIABLES = [
     ),
     Var("SIGN_RATE_LIMIT", "10/10m", "Signatures a client may submit per window, e.g. 10/10m, 100/1h."),
     Var("TRUSTED_PROXIES", 0, "Proxies in front of the app that append to X-Forwarded-For (0: none).", int),
+    Var(
+        "TRUSTED_PROXY_NETWORKS",
+        [],
+        "Where those proxies are (10.0.0.0/8,…): X-Forwarded-For is believed only from these addresses.",
+        list,
+    ),
+    Var("RATE_LIMIT_IPV6_PREFIX", 64, "IPv6 clients are rate-limited per network of this many bits.", int),
     Var("LOG_LEVEL", "INFO", "Root log level."),
     Var(
         "SECURE_SSL_REDIRECT",

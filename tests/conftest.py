@@ -55,9 +55,11 @@ def _fresh_cache():
     """Each test starts with an empty cache: no page, rate-limit window or site generation of another test."""
     from django.core.cache import cache
 
+    from campaigns import ratelimit
     from home import pagecache, site_structure
 
     cache.clear()
+    ratelimit._memory.clear()
     pagecache._local.clear()
     site_structure._current = None
     yield

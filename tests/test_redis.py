@@ -1,46 +1,121 @@
-"""With REDIS_URL set, the cache and the signing rate limit live in Redis, shared by every app process."""
+"""With REDIS_URL set, the signing rate limit lives in Redis, shared by every app process, and signing goes on
+when Redis fails."""
+
+import shutil
+import socket
+import subprocess
+import time
 
 import pytest
-from django.core.cache import caches
+import redis
 from django.test import Client
 
+from campaigns import ratelimit
 from campaigns.signatures import Signature
 from tests.builders import build_campaign, build_index, build_site
 from tests.conftest import REDIS_URL
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db]
 
+ORIGIN = "http://testserver"
+
+
+def sign(client, campaign, n, address="198.51.100.7"):
+    data = {"first_name": "Ada", "last_name": "L", "email": f"a{n}@example.org", "country": "GB"}
+    return client.post(campaign.url, data, HTTP_ORIGIN=ORIGIN, REMOTE_ADDR=address)
+
 
 @pytest.fixture
-def redis_cache(settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "test-rate-limit",
-        }
-    }
-    cache = caches["default"]
-    cache.clear()
-    yield cache
-    cache.clear()
+def shared_redis(settings):
+    settings.REDIS_URL = REDIS_URL
+    client = redis.Redis.from_url(REDIS_URL)
+    client.flushdb()
+    yield client
+    client.flushdb()
 
 
-def test_the_rate_limit_is_shared_by_processes_through_redis(redis_cache, settings):
+def test_the_rate_limit_is_shared_by_processes_through_redis(shared_redis, settings):
     settings.SIGN_RATE_LIMIT = "2/10m"
     campaign = build_campaign(build_index(build_site()))
-    # Two app processes behind a load balancer: two clients, one Redis.
+    # Two app processes behind a load balancer: two clients, one Redis, nothing in either's memory.
     first, second = Client(), Client()
 
-    def sign(client, n):
-        data = {"first_name": "Ada", "last_name": "L", "email": f"a{n}@example.org", "country": "GB"}
-        return client.post(campaign.url, data, HTTP_ORIGIN="http://testserver", REMOTE_ADDR="198.51.100.7")
-
-    assert sign(first, 1).status_code == 303
-    assert sign(second, 2).status_code == 303
-    assert sign(first, 3).status_code == 429
+    assert sign(first, campaign, 1).status_code == 303
+    ratelimit._memory.clear()
+    assert sign(second, campaign, 2).status_code == 303
+    ratelimit._memory.clear()
+    assert sign(first, campaign, 3).status_code == 429
     assert Signature.objects.count() == 2
 
-    # What Redis holds names no address: the client key is a keyed hash.
-    keys = [key.decode() for key in redis_cache._cache.get_client().keys("*")]
-    assert keys and not any("198.51.100.7" in key for key in keys)
+    # What Redis holds names no address: the client key is a keyed hash, and it expires with its window.
+    keys = shared_redis.keys("*")
+    assert keys and not any(b"198.51.100.7" in key for key in keys)
+    assert all(0 < shared_redis.ttl(key) <= 600 for key in keys)
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def redis_we_can_stop():
+    """A Redis server of this test's own, on a port of its own, that the test can kill and start again."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed")  # a failure in CI (tests/conftest.py marks `redis`)
+    port = free_port()
+    processes = []
+
+    def start():
+        process = subprocess.Popen(
+            [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )
+        processes.append(process)
+        for _ in range(100):
+            try:
+                redis.Redis(port=port, socket_timeout=0.2).ping()
+                return
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        raise RuntimeError("Redis did not start")
+
+    def stop():
+        processes[-1].terminate()
+        processes[-1].wait(5)
+
+    yield port, start, stop
+    for process in processes:
+        if process.poll() is None:
+            process.kill()
+            process.wait(5)
+
+
+def test_signatures_are_taken_while_redis_is_down_and_it_is_used_again_when_back(
+    redis_we_can_stop, settings, caplog
+):
+    port, start, stop = redis_we_can_stop
+    settings.REDIS_URL = f"redis://127.0.0.1:{port}/0"
+    settings.SIGN_RATE_LIMIT = "3/10m"
+    ratelimit._last_warning.clear()
+    campaign = build_campaign(build_index(build_site()))
+    client = Client()
+
+    start()
+    assert sign(client, campaign, 1).status_code == 303
+    stop()
+
+    with caplog.at_level("WARNING", logger="campaigns.ratelimit"):
+        down = [sign(client, campaign, n).status_code for n in range(2, 6)]
+    # Signing went on, limited by this process's memory (3 attempts) while Redis was away...
+    assert down == [303, 303, 303, 429]
+    assert Signature.objects.count() == 4
+    # ...and the operator heard about it once, not once per request.
+    assert len([r for r in caplog.records if "Redis is unreachable" in r.getMessage()]) == 1
+
+    start()
+    ratelimit._memory.clear()
+    assert sign(client, campaign, 6, address="198.51.100.8").status_code == 303
+    assert redis.Redis(port=port).keys("sign-attempts:*")  # counting in Redis again

@@ -98,7 +98,8 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-if env("REDIS_URL"):
+REDIS_URL = env("REDIS_URL")
+if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}
     }
@@ -203,6 +204,10 @@ SIGN_RATE_LIMIT = env("SIGN_RATE_LIMIT")
 # How many proxies (load balancer, CDN) stand in front of the app: the rate limit keys on the address the
 # outermost of them saw in X-Forwarded-For, not on the proxy's own.
 TRUSTED_PROXIES = env("TRUSTED_PROXIES")
+# Where those proxies are: a request from elsewhere is taken at its own address, whatever X-Forwarded-For says.
+TRUSTED_PROXY_NETWORKS = env("TRUSTED_PROXY_NETWORKS")
+# IPv6 clients get a whole /64 each; they are limited per such network, not per address.
+RATE_LIMIT_IPV6_PREFIX = env("RATE_LIMIT_IPV6_PREFIX")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

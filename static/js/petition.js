@@ -3,7 +3,8 @@
  *
  * Without this script the form posts to the page and is redirected to the thank-you state. With it:
  * - the form posts in the background (Accept: application/json, answered by campaigns.views.petition),
- *   shows errors next to their fields, updates the count and swaps in the thank-you state;
+ *   shows errors next to their fields, adds the signature to the count shown (where signatures count at
+ *   once, without confirmation) and swaps in the thank-you state;
  * - the count is refreshed from the JSON count endpoint when the page loads, so a page served from a
  *   cache shows a fresh figure;
  * - the hidden source fields get the page's utm_* parameters and the referring site's host.
@@ -191,8 +192,13 @@
                     return response.json();
                 })
                 .then(function (data) {
-                    showCount(data.count);
                     if (data.ok) {
+                        // The reply never says whether the count moved (that would tell a prober whether
+                        // an address had signed before); the signer sees their own signature added.
+                        if (root.hasAttribute("data-counts-at-once")) {
+                            var shown = root.querySelector("[data-signature-count]");
+                            showCount(Number(shown && shown.getAttribute("data-signature-count")) + 1);
+                        }
                         showState(data.html);
                     } else {
                         showErrors(form, alertBox, data.errors || {});

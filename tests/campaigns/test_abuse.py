@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from campaigns import ratelimit
 from campaigns.signatures import Signature, signature_count
 from tests.campaigns.conftest import ORIGIN
 
@@ -82,9 +83,64 @@ def test_behind_a_trusted_proxy_clients_are_told_apart_by_x_forwarded_for(
 def test_the_rate_limit_keeps_no_ip_address(client, campaign, sign_data):
     client.post(campaign.url, sign_data(), HTTP_ORIGIN=ORIGIN, REMOTE_ADDR="192.0.2.77")
 
-    keys = list(cache._cache)  # the local-memory cache the tests use
+    keys = list(ratelimit._memory.counts) + list(cache._cache)  # without Redis: this process's memory
     assert keys
     assert not any("192.0.2.77" in key for key in keys)
+
+
+def test_ipv6_clients_are_limited_per_64_network_not_per_address(client, campaign, sign_data, settings):
+    settings.SIGN_RATE_LIMIT = "2/10m"
+
+    def post(n, address):
+        return client.post(
+            campaign.url, sign_data(email=f"v6-{n}@example.org"), HTTP_ORIGIN=ORIGIN, REMOTE_ADDR=address
+        )
+
+    # One household rotating through its /64 is one client...
+    assert post(1, "2001:db8:1:2::1").status_code == 303
+    assert post(2, "2001:db8:1:2:ffff::9").status_code == 303
+    assert post(3, "2001:db8:1:2:abcd:1234:5678:9abc").status_code == 429
+    # ...a neighbour in another /64 is another.
+    assert post(4, "2001:db8:1:3::1").status_code == 303
+    # IPv4 clients are still told apart one by one, also when written as IPv6-mapped addresses.
+    assert post(5, "::ffff:192.0.2.10").status_code == 303
+    assert post(6, "192.0.2.11").status_code == 303
+
+
+def test_x_forwarded_for_is_believed_only_from_the_proxies_named(client, campaign, sign_data, settings):
+    settings.SIGN_RATE_LIMIT = "1/1h"
+    settings.TRUSTED_PROXIES = 1
+    settings.TRUSTED_PROXY_NETWORKS = ["10.0.0.0/8"]
+
+    def post(n, remote, forwarded):
+        return client.post(
+            campaign.url,
+            sign_data(email=f"p{n}@example.org"),
+            HTTP_ORIGIN=ORIGIN,
+            REMOTE_ADDR=remote,
+            HTTP_X_FORWARDED_FOR=forwarded,
+        )
+
+    assert post(1, "10.0.0.1", "198.51.100.1").status_code == 303  # through the proxy: the client's address
+    assert post(2, "10.0.0.2", "198.51.100.2").status_code == 303
+    # Reaching the app directly, a client cannot pick a new address for each attempt.
+    assert post(3, "203.0.113.5", "198.51.100.3").status_code == 303
+    assert post(4, "203.0.113.5", "198.51.100.4").status_code == 429
+
+
+def test_trusting_proxies_while_reached_directly_is_warned_about_once(
+    client, campaign, sign_data, settings, caplog
+):
+    settings.TRUSTED_PROXIES = 1
+    settings.TRUSTED_PROXY_NETWORKS = []
+    ratelimit._last_warning.clear()
+
+    with caplog.at_level("WARNING", logger="campaigns.ratelimit"):
+        for n in range(3):
+            client.post(campaign.url, sign_data(email=f"d{n}@example.org"), HTTP_ORIGIN=ORIGIN)
+
+    warnings = [r for r in caplog.records if "reachable only through its proxies" in r.getMessage()]
+    assert len(warnings) == 1
 
 
 @pytest.mark.parametrize(
@@ -132,3 +188,49 @@ def test_other_pages_are_protected_by_the_same_origin_check(client, campaign):
     home = campaign.get_parent().get_parent()
 
     assert client.post(home.url, {}, HTTP_ORIGIN="https://evil.example").status_code == 403
+
+
+@pytest.mark.parametrize("method", ["put", "delete", "patch"])
+def test_other_methods_on_a_campaign_are_not_allowed(client, campaign, sign_data, method):
+    response = getattr(client, method)(campaign.url, HTTP_ORIGIN=ORIGIN)
+
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD, POST"
+    assert not Signature.objects.exists()
+
+
+def test_posting_to_the_thank_you_page_or_the_home_page_is_not_allowed(client, campaign, sign_data):
+    home = campaign.get_parent().get_parent()
+
+    thanks = client.post(f"{campaign.url}thank-you/", sign_data(), HTTP_ORIGIN=ORIGIN)
+    front = client.post(home.url, sign_data(), HTTP_ORIGIN=ORIGIN)
+
+    assert (thanks.status_code, thanks["Allow"]) == (405, "GET, HEAD")
+    assert (front.status_code, front["Allow"]) == (405, "GET, HEAD")
+    assert "cannot be used that way" in thanks.content.decode()
+    assert not Signature.objects.exists()
+
+
+def test_a_huge_body_is_refused_before_it_is_read(client, campaign, sign_data):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    def video():
+        return SimpleUploadedFile("video.mp4", b"\0" * (20 * 1024 * 1024), content_type="video/mp4")
+
+    response = client.post(campaign.url, {**sign_data(), "attachment": video()}, HTTP_ORIGIN=ORIGIN)
+    as_json = client.post(campaign.url, {**sign_data(), "attachment": video()}, HTTP_ORIGIN=ORIGIN, **JSON)
+
+    assert response.status_code == as_json.status_code == 413
+    assert "far too large" in as_json.json()["errors"]["__all__"][0]
+    assert not Signature.objects.exists()
+
+
+def test_a_small_file_is_refused_too(client, campaign, sign_data):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("note.txt", b"hello", content_type="text/plain")
+    response = client.post(campaign.url, {**sign_data(), "attachment": upload}, HTTP_ORIGIN=ORIGIN)
+
+    assert response.status_code == 400
+    assert "takes no files" in response.content.decode()
+    assert not Signature.objects.exists()

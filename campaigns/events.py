@@ -1,0 +1,43 @@
+"""What happened to signatures, announced after it is committed: the one place side effects start from.
+
+The signing service (campaigns.signatures) and the privacy service (campaigns.privacy) decide and store; they
+never send a mail or call out. Each emits one event here instead, delivered only once the transaction that
+stored the change commits, so a mail never announces a signature that was rolled back, and a slow receiver
+never holds a row's lock. Receivers subscribe in their app's ready(): campaigns.emails sends the mails.
+
+Events (keyword arguments besides `sender`, which is always Signature):
+- `signed`: a new signature was stored. signature, page (the locale variant signed).
+- `signed_again`: someone signed a campaign they had signed, and is due a notice (at most one a day).
+  signature (the earlier one), page (the variant signed now).
+- `confirmed`: a signature's confirmation link was used and it now counts. signature.
+- `erased`: signatures were deleted on request. signature_ids, campaign_keys.
+- `anonymised`: signatures' personal data was blanked by retention. signature_ids, campaign_keys.
+
+Receivers get objects as they were when the event was emitted; a receiver that needs more reads it itself.
+A receiver that fails is logged and does not stop the others, nor the reply to the person who signed.
+"""
+
+import logging
+
+from django.db import transaction
+from django.dispatch import Signal
+
+logger = logging.getLogger(__name__)
+
+signed = Signal()
+signed_again = Signal()
+confirmed = Signal()
+erased = Signal()
+anonymised = Signal()
+
+
+def emit(event, **payload):
+    """Send `event` once the current transaction commits (at once outside a transaction)."""
+    from campaigns.signatures import Signature
+
+    def send():
+        for receiver, result in event.send_robust(sender=Signature, **payload):
+            if isinstance(result, Exception):
+                logger.error("%s failed on a signature event", receiver.__qualname__, exc_info=result)
+
+    transaction.on_commit(send)

@@ -1,0 +1,186 @@
+"""How often one client may try to sign: SIGN_RATE_LIMIT attempts per window (`10/10m`), counted per client.
+
+Who is "one client": a keyed hash (HMAC-SHA256 with SECRET_KEY) of the client's network address, never the
+address itself. IPv4 addresses count one by one; IPv6 clients are counted per network prefix
+(RATE_LIMIT_IPV6_PREFIX bits, /64 by default), since one household or phone gets a whole /64 and could
+otherwise rotate through it. Behind TRUSTED_PROXIES proxies, the address is the one the outermost trusted proxy
+saw (X-Forwarded-For); when TRUSTED_PROXY_NETWORKS lists where the proxies are, a request from anywhere else
+is taken at its own address, whatever it claims. A deployment that trusts X-Forwarded-For without saying where
+its proxies are, yet receives requests without that header (someone reached the app directly), is warned about
+in the log: such a client can pick any address it likes.
+
+Where attempts are counted: in Redis when REDIS_URL is set (one INCR and EXPIRE, one round trip, shared by
+every app process), otherwise in this process's memory. When Redis fails, the limit falls back to this
+process's memory (a warning is logged at most once a minute), so signing never stops because of it, and returns
+to Redis by itself.
+"""
+
+import hashlib
+import hmac
+import ipaddress
+import logging
+import re
+import threading
+import time
+
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
+SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+WARN_EVERY = 60  # seconds between two warnings of the same kind
+REDIS_TIMEOUT = 0.25  # seconds: a Redis that does not answer at once is treated as down
+
+
+def parse_rate(text):
+    """'10/10m' → (10, 600): at most 10 attempts per 10 minutes. Units: s, m, h, d."""
+    match = RATE.match(text or "")
+    if not match:
+        raise ValueError(f"SIGN_RATE_LIMIT must look like '10/10m', not {text!r}")
+    limit, number, unit = match.groups()
+    return int(limit), int(number or 1) * SECONDS[unit]
+
+
+# Who the client is
+
+
+def client_address(request):
+    """The client's address as this deployment can know it (see the module's docstring)."""
+    address = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.TRUSTED_PROXIES
+    if not proxies:
+        return address
+    networks = _trusted_networks()
+    if networks and not _in_networks(address, networks):
+        return address  # not from one of our proxies: its X-Forwarded-For is the client's own claim
+    forwarded = [
+        hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()
+    ]
+    if not forwarded:
+        if not networks:
+            _warn(
+                "direct",
+                "A request reached the app without X-Forwarded-For although TRUSTED_PROXIES=%d: the app must be "
+                "reachable only through its proxies (set TRUSTED_PROXY_NETWORKS to enforce it).",
+                proxies,
+            )
+        return address
+    # Entries further left than the outermost trusted proxy's are the client's own claims.
+    return forwarded[-proxies] if len(forwarded) >= proxies else address
+
+
+def client_key(request):
+    """A keyed hash of the client's address (its /64 for IPv6): stable enough to count a client's attempts,
+    useless for finding the address again. The raw address is never stored or logged."""
+    address = client_address(request)
+    try:
+        parsed = ipaddress.ip_address(address.strip("[]"))
+    except ValueError:
+        parsed = None
+    if parsed is not None and parsed.version == 6 and parsed.ipv4_mapped is not None:
+        parsed = parsed.ipv4_mapped  # ::ffff:192.0.2.1 is the IPv4 client 192.0.2.1
+    if parsed is not None and parsed.version == 6:
+        address = str(ipaddress.ip_network(f"{parsed}/{settings.RATE_LIMIT_IPV6_PREFIX}", strict=False))
+    elif parsed is not None:
+        address = str(parsed)
+    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
+
+
+_networks_cache = {}
+
+
+def _trusted_networks():
+    text = ",".join(settings.TRUSTED_PROXY_NETWORKS)
+    if text not in _networks_cache:
+        _networks_cache[text] = [
+            ipaddress.ip_network(n, strict=False) for n in settings.TRUSTED_PROXY_NETWORKS
+        ]
+    return _networks_cache[text]
+
+
+def _in_networks(address, networks):
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(parsed in network for network in networks)
+
+
+# Counting attempts
+
+
+def seconds_until_allowed(key):
+    """Count one signing attempt of the client `key`; 0 if it may go ahead, else the seconds until its window
+    ends. Fixed windows: simple, and a burst at a window's edge gets at most twice the limit."""
+    limit, window = parse_rate(settings.SIGN_RATE_LIMIT)
+    now = int(time.time())
+    window_id = now // window
+    name = f"sign-attempts:{key}:{window_id}"
+    attempts = _redis_incr(name, window) if settings.REDIS_URL else None
+    if attempts is None:
+        attempts = _memory.incr(name, window_id)
+    return 0 if attempts <= limit else window - now % window
+
+
+_redis_clients = {}
+
+
+def _redis():
+    url = settings.REDIS_URL
+    if url not in _redis_clients:
+        import redis
+
+        _redis_clients[url] = redis.Redis.from_url(
+            url, socket_timeout=REDIS_TIMEOUT, socket_connect_timeout=REDIS_TIMEOUT
+        )
+    return _redis_clients[url]
+
+
+def _redis_incr(name, window):
+    """INCR the attempt counter and give it its expiry, in one round trip; None when Redis fails."""
+    import redis
+
+    try:
+        pipeline = _redis().pipeline(transaction=False)
+        pipeline.incr(name)
+        pipeline.expire(name, window, nx=True)
+        attempts, _set = pipeline.execute()
+        return attempts
+    except redis.RedisError:
+        _warn(
+            "redis", "Redis is unreachable: the signing rate limit counts in each process's memory meanwhile."
+        )
+        return None
+
+
+class _MemoryCounter:
+    """Attempts per client in this process, for the current windows only (older ones are dropped)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.counts = {}
+        self.window_id = None
+
+    def incr(self, name, window_id):
+        with self.lock:
+            if window_id != self.window_id:
+                self.counts = {key: n for key, n in self.counts.items() if key.endswith(f":{window_id}")}
+                self.window_id = window_id
+            self.counts[name] = self.counts.get(name, 0) + 1
+            return self.counts[name]
+
+    def clear(self):
+        with self.lock:
+            self.counts.clear()
+
+
+_memory = _MemoryCounter()
+_last_warning = {}
+
+
+def _warn(kind, message, *args):
+    now = time.monotonic()
+    if now - _last_warning.get(kind, -WARN_EVERY) >= WARN_EVERY:
+        _last_warning[kind] = now
+        logger.warning(message, *args)

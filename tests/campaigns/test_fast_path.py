@@ -1,0 +1,128 @@
+"""What a page view and a signature cost: bounded queries, no whole-page render after a signature, and the
+signing service deciding every gate itself with its side effects after the commit."""
+
+import pytest
+from django.core import mail
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from campaigns import signatures
+from campaigns.signatures import Outcome, Signature, signature_count
+from home import generation
+from tests.builders import build_campaign, build_index, build_site
+from tests.campaigns.conftest import ORIGIN
+
+pytestmark = pytest.mark.django_db
+
+# The page the spike lands on, when it is not in the page cache: the page and its count in steady state;
+# right after a publish each process also relearns the site's structure (sites, languages, pages).
+COLD_PAGE_QUERIES = 12
+STEADY_PAGE_QUERIES = 4
+# A signature: the page, the row, the count.
+SIGNING_QUERIES = 3
+
+
+def uncached_get(client, url):
+    return client.get(url, {"nocache": "1"})  # a query string that is not tracking: not served from the cache
+
+
+def test_a_cold_campaign_page_renders_in_a_bounded_number_of_queries(
+    client, campaign, django_assert_max_num_queries
+):
+    generation.bump()  # as after a publish: nothing remembered about the site
+    with django_assert_max_num_queries(COLD_PAGE_QUERIES):
+        assert uncached_get(client, campaign.url).status_code == 200
+    with django_assert_max_num_queries(STEADY_PAGE_QUERIES):
+        assert uncached_get(client, campaign.url).status_code == 200
+
+
+def statements(queries):
+    """The SQL a request ran, less transaction control (savepoints here, BEGIN/COMMIT in production)."""
+    return [q["sql"] for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
+
+
+def test_a_signature_costs_a_bounded_number_of_queries_and_no_page_render(client, campaign, sign_data):
+    signatures._reconcile_campaign(
+        campaign.translation_key
+    )  # every counter row exists, as on a busy campaign
+    uncached_get(client, campaign.url)  # the process knows the site
+    client.post(
+        campaign.url, sign_data(email="first@example.org"), HTTP_ORIGIN=ORIGIN, HTTP_ACCEPT="application/json"
+    )
+
+    for n, headers in enumerate([{}, {"HTTP_ACCEPT": "application/json"}]):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(
+                campaign.url, sign_data(email=f"fast{n}@example.org"), HTTP_ORIGIN=ORIGIN, **headers
+            )
+        assert response.status_code in (200, 303)
+        assert len(statements(queries)) <= SIGNING_QUERIES, statements(queries)
+        assert "campaigns/campaign_page.html" not in [t.name for t in response.templates]
+    assert signature_count(campaign.translation_key) == 3
+
+
+def test_the_service_refuses_a_closed_petition_itself(campaign, sign_data):
+    campaign.closed = True
+    form = campaign.get_form(sign_data(), page=campaign)
+
+    result = signatures.sign(campaign, form)
+
+    assert result.outcome is Outcome.CLOSED
+    assert not Signature.objects.exists()
+
+
+def test_the_service_applies_the_rate_limit_verdict_itself(campaign, sign_data, settings):
+    settings.SIGN_RATE_LIMIT = "1/10m"
+    first = signatures.sign(campaign, campaign.get_form(sign_data(), page=campaign), client="client-a")
+    second = signatures.sign(
+        campaign, campaign.get_form(sign_data(email="b@example.org"), page=campaign), client="client-a"
+    )
+
+    assert first.outcome is Outcome.SIGNED and first.created
+    assert second.outcome is Outcome.RATE_LIMITED and 0 < second.retry_after <= 600
+    assert Signature.objects.count() == 1
+
+
+def test_the_service_answers_a_bot_as_a_signer_and_stores_nothing(campaign, sign_data):
+    result = signatures.sign(
+        campaign, campaign.get_form(sign_data(website="http://spam.example"), page=campaign)
+    )
+
+    assert result.outcome is Outcome.SIGNED and result.signature is None
+    assert not Signature.objects.exists()
+
+
+def test_the_service_leaves_an_invalid_form_with_its_errors(campaign, sign_data):
+    form = campaign.get_form(sign_data(email="nope"), page=campaign)
+
+    assert signatures.sign(campaign, form).outcome is Outcome.INVALID
+    assert "email" in form.errors
+
+
+def test_mails_leave_only_once_the_signature_is_committed(
+    campaign, sign_data, django_capture_on_commit_callbacks
+):
+    campaign.confirmation_required = True
+    with django_capture_on_commit_callbacks() as callbacks:
+        result = signatures.sign(campaign, campaign.get_form(sign_data(), page=campaign))
+        assert mail.outbox == []  # nothing is sent from inside the transaction
+
+    assert result.created
+    for callback in callbacks:
+        callback()  # the commit
+    assert [message.to for message in mail.outbox] == [["ada@example.org"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_signature_rolled_back_sends_no_mail(sign_data):
+    campaign = build_campaign(build_index(build_site()), confirmation_required=True)
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        signatures.sign(campaign, campaign.get_form(sign_data(), page=campaign))
+        raise RuntimeError("the request failed after signing")
+
+    assert not Signature.objects.exists()
+    assert mail.outbox == []
+    Client().post(campaign.url, sign_data(), HTTP_ORIGIN=ORIGIN)  # a real commit sends it
+    assert len(mail.outbox) == 1
