@@ -48,9 +48,27 @@ def test_the_rate_limit_is_shared_by_processes_through_redis(shared_redis, setti
     assert Signature.objects.count() == 2
 
     # What Redis holds names no address: the client key is a keyed hash, and it expires with its window.
-    keys = shared_redis.keys("*")
+    keys = shared_redis.keys("sign-attempts:*")  # (the page cache may share this Redis database)
     assert keys and not any(b"198.51.100.7" in key for key in keys)
     assert all(0 < shared_redis.ttl(key) <= 600 for key in keys)
+
+
+def test_nothing_in_redis_names_the_client(shared_redis, settings):
+    """The rate limit's counters and the cached pages, both in Redis: no key or value holds the address."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+    campaign = build_campaign(build_index(build_site()))
+    client = Client()
+
+    client.get(campaign.url, REMOTE_ADDR="192.0.2.77")
+    assert sign(client, campaign, 1, address="192.0.2.77").status_code == 303
+
+    keys = shared_redis.keys("*")
+    assert any(key.startswith(b"sign-attempts:") for key in keys)  # the attempt was counted here
+    assert any(b"sign-attempts:" not in key for key in keys)  # and the page cached here
+    values = [shared_redis.dump(key) for key in keys]
+    assert not any(b"192.0.2.77" in text for text in keys + values)
 
 
 def free_port():

@@ -80,12 +80,17 @@ def test_behind_a_trusted_proxy_clients_are_told_apart_by_x_forwarded_for(
     assert post("c@example.org", "203.0.113.99, 198.51.100.1").status_code == 429
 
 
-def test_the_rate_limit_keeps_no_ip_address(client, campaign, sign_data):
+def test_the_rate_limit_keeps_no_ip_address(client, campaign, sign_data, settings):
+    """Without Redis: this process's memory. (With Redis: tests/test_redis.py, whatever the environment says.)"""
+    settings.REDIS_URL = None
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    client.get(campaign.url, REMOTE_ADDR="192.0.2.77")
     client.post(campaign.url, sign_data(), HTTP_ORIGIN=ORIGIN, REMOTE_ADDR="192.0.2.77")
 
-    keys = list(ratelimit._memory.counts) + list(cache._cache)  # without Redis: this process's memory
-    assert keys
+    keys = list(ratelimit._memory.counts) + list(cache._cache)
+    assert ratelimit._memory.counts and cache._cache  # an attempt was counted, a page was cached
     assert not any("192.0.2.77" in key for key in keys)
+    assert not any(b"192.0.2.77" in value for value in cache._cache.values())
 
 
 def test_ipv6_clients_are_limited_per_64_network_not_per_address(client, campaign, sign_data, settings):
