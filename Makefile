@@ -7,7 +7,7 @@ PORT ?= 8000
 # Where the site says it is (canonical links, hreflang, links in mails): where `make run` serves it.
 BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test install check lint format messages clean
+.PHONY: run test bench install check lint format messages clean
 
 # Each stamp records that one set of requirements is installed; editing pyproject.toml reinstalls it.
 # `make run` installs only what running needs; the test and lint tools come with `make test`/`make check`.
@@ -47,6 +47,11 @@ run: messages
 ## The whole test suite. Extra pytest arguments: make test ARGS="-k signing".
 test: $(VENV)/.installed-test messages
 	$(BIN)/python -m pytest $(ARGS)
+
+## Load benchmarks (bench/README.md): PostgreSQL, Redis, gunicorn and wrk (apt-get install -y wrk);
+## prints a table and writes bench/results/latest.md. Shorter runs: make bench ARGS=--quick
+bench: messages
+	$(BIN)/python bench/run.py $(ARGS)
 
 ## What CI checks beside the tests.
 check: $(VENV)/.installed-lint

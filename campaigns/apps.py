@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,7 +9,8 @@ class CampaignsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from campaigns import emails, signals
+        from campaigns import counting, emails, signals
 
         signals.connect()
         emails.connect()
+        post_migrate.connect(counting.install_triggers, sender=self, dispatch_uid="campaigns-count-triggers")

@@ -5,8 +5,8 @@ signature is stored, counted, confirmed or erased lives in this module.
 """
 
 import enum
-import random
 import unicodedata
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -40,8 +40,9 @@ CONFIRMATION_MAX_AGE = timedelta(days=7)
 # A repeat signer hears "you have already signed" by mail at most this often, per address and campaign.
 REPEAT_NOTICE_INTERVAL = timedelta(days=1)
 
-# Concurrent signers increment one of this many counter rows, picked at random, so no single row
-# becomes a lock every signing transaction waits on. Reads sum them: a handful of rows, one index scan.
+# The database adds each counted signature to one of this many counter rows of its campaign, picked at random
+# (campaigns/counting.py), so no single row becomes a lock every signer waits on. Reads sum them: a handful
+# of rows, one index scan.
 COUNTER_SHARDS = 8
 
 
@@ -102,7 +103,8 @@ class Signature(AbstractFormSubmission):
 
 
 class SignatureCounter(models.Model):
-    """One shard of a campaign's public count. The count is the sum of a campaign's shards."""
+    """One shard of a campaign's public count. The count is the sum of a campaign's shards, kept by the
+    database itself as signatures are stored, confirmed and deleted (campaigns/counting.py)."""
 
     campaign_key = models.UUIDField(editable=False)
     shard = models.PositiveSmallIntegerField()
@@ -131,30 +133,6 @@ def stored_counts():
         .values_list("campaign_key", "n")
         .order_by()
     )
-
-
-def change_count(campaign_key, delta):
-    """Add `delta` (positive or negative) to a campaign's count, inside the caller's transaction.
-
-    One UPDATE of a randomly chosen shard; the shard row is created on first use. Concurrent callers
-    rarely touch the same row, so none waits long for another's lock.
-    """
-    if not delta:
-        return
-    shard = random.randrange(COUNTER_SHARDS)
-    updated = SignatureCounter.objects.filter(campaign_key=campaign_key, shard=shard).update(
-        count=F("count") + delta
-    )
-    if not updated:
-        with transaction.atomic():  # a savepoint: losing the creation race must not abort the caller
-            try:
-                SignatureCounter.objects.create(campaign_key=campaign_key, shard=shard, count=delta)
-                return
-            except IntegrityError:
-                pass
-        SignatureCounter.objects.filter(campaign_key=campaign_key, shard=shard).update(
-            count=F("count") + delta
-        )
 
 
 def reconcile_counts():
@@ -248,8 +226,9 @@ def sign(page, form, client=None):
     None only for callers with no client, such as a command) must be within its rate limit; the form must be
     valid; a filled-in honeypot is answered as a success and stores nothing.
 
-    Then one short transaction: insert the row and, unless the page asks signers to confirm by email, add one
-    to the count. Nothing here reads more rows as more people sign. The database's unique constraint on
+    Then one INSERT: the row, which counts at once unless the page asks signers to confirm by email (the
+    database adds it to the count in the same statement: campaigns/counting.py). Nothing here reads more rows
+    as more people sign. The database's unique constraint on
     (campaign_key, email_normalised) decides who signed first, even when two requests race: the loser's
     insert fails and it is handled as a repeat, which changes nothing but may send the person a short
     "you have already signed" mail. Mails and anything else that follows start from the `signed` and
@@ -283,10 +262,11 @@ def sign(page, form, client=None):
         counted=not page.confirmation_required,
     )
     try:
-        with transaction.atomic():
+        # One INSERT: the database counts the row in the same statement (campaigns/counting.py). Inside a
+        # caller's transaction a savepoint keeps a repeat's failed insert from spoiling it; alone, no
+        # transaction is opened at all (one round trip).
+        with transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext():
             signature.save()
-            if signature.counted:
-                change_count(signature.campaign_key, 1)
     except IntegrityError:
         earlier = Signature.objects.filter(
             campaign_key=signature.campaign_key, email_normalised=signature.email_normalised
@@ -330,8 +310,7 @@ def confirm(token):
         Signature.objects.filter(pk=pk, confirmed_at__isnull=True).update(confirmed_at=timezone.now())
         # Conditional, so two clicks racing on the same link count it once.
         newly_counted = Signature.objects.filter(pk=pk, counted=False).update(counted=True)
-        if newly_counted:
-            change_count(signature.campaign_key, 1)
+        if newly_counted:  # the database has counted it (campaigns/counting.py)
             events.emit(events.confirmed, signature=signature)
     signature.refresh_from_db(fields=["confirmed_at", "counted"])
     return signature, bool(newly_counted)

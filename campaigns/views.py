@@ -106,7 +106,7 @@ def petition(request, page):
             return JsonResponse({"ok": False, "errors": form.errors.get_json_data()}, status=400)
         return _render(request, page, form=form, status=400)
 
-    thank_you_url = page.get_url(request) + page.reverse_subpage("thank_you")
+    thank_you_url = _thank_you_url(request, page)
     if wants_json(request):
         # No count here: whether it moved would tell a prober if the address had signed before.
         return JsonResponse({"ok": True, "redirect": thank_you_url, "html": _thank_you_html(request, page)})
@@ -118,6 +118,14 @@ def thank_you(request, page):
     if request.method not in READ_METHODS:
         return _not_allowed(request, READ_METHODS)
     return _render(request, page, state="thank_you")
+
+
+def _thank_you_url(request, page):
+    memo = site_structure.for_request(request).memo
+    key = ("thank-you-url", page.pk)
+    if key not in memo:
+        memo[key] = page.get_url(request) + page.reverse_subpage("thank_you")
+    return memo[key]
 
 
 def _thank_you_html(request, page):

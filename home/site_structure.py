@@ -62,6 +62,7 @@ class SiteStructure:
         self.built_at = time.monotonic()
         self._sites = {}
         self._routes = {}
+        self._specific = {}
         self._next_change = None
         self.memo = {}  # other modules' per-generation answers (campaigns.forms keeps form classes here)
 
@@ -180,11 +181,12 @@ class SiteStructure:
         return {page.url_path: page for page in self._live_pages}
 
     def route(self, request, path):
-        """Wagtail's page route for `path`: (page, args, kwargs), the page fetched in one query.
+        """Wagtail's page route for `path`: (page, args, kwargs), the page fetched in one query at most.
 
         Wagtail walks the tree from the site's root, a query per level. Here the live, public page whose
-        address is the longest prefix of the path is found in memory, fetched as its specific type, and asked
-        to route the rest itself (a RoutablePageMixin subpath such as `thank-you/`), so its own rules (live,
+        address is the longest prefix of the path is found in memory, fetched as its specific type (once per
+        structure: the same object, only read, serves this generation's requests in this process, so a
+        signature costs no query to find its page), and asked to route the rest itself (a RoutablePageMixin subpath such as `thank-you/`), so its own rules (live,
         its routes) still decide. Where a page on the way routes its children's paths itself (it overrides
         `route`), or the path leads to no page known here (a restricted or draft page), Wagtail's own walk
         decides. Raises Http404 where Wagtail would.
@@ -200,11 +202,14 @@ class SiteStructure:
                 break
         if page is None or not self._routes_children_plainly(page, root):
             return root.specific.route(request, components)
-        model = page.specific_class
-        related = getattr(model, "serve_select_related", ())
-        specific = model.objects.select_related(*related).filter(pk=page.pk).first()
-        if specific is None:  # deleted since this structure was built
-            raise Http404
+        specific = self._specific.get(page.pk)
+        if specific is None:
+            model = page.specific_class
+            related = getattr(model, "serve_select_related", ())
+            specific = model.objects.select_related(*related).filter(pk=page.pk).first()
+            if specific is None:  # deleted since this structure was built
+                raise Http404
+            self._specific[page.pk] = specific
         return specific.route(request, components[consumed:])
 
     @cached_property

@@ -18,8 +18,7 @@ from django_countries.data import COUNTRIES
 from wagtail.rich_text import RichText
 
 from campaigns import ratelimit
-from campaigns.signatures import change_count
-from tests.builders import build_campaign, build_index, build_site, translate
+from tests.builders import build_campaign, build_index, build_site, set_count, translate
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +85,7 @@ def site():
             "confirming": translate(confirming, language),
         }
         pages[language]["home"] = pages[language]["campaign"].get_parent().get_parent().specific
-    change_count(campaign.translation_key, 1300)
+    set_count(campaign, 1300)
     return pages
 
 

@@ -4,7 +4,8 @@ Rows come from `.values_list(...).iterator(chunk_size=EXPORT_CHUNK)`: plain tupl
 a time (a server-side cursor on PostgreSQL), never cached on the queryset. Memory use therefore does
 not grow with the number of signatures:
 
-- CSV is a StreamingHttpResponse: each row is written to the response as soon as it is read.
+- CSV is a StreamingHttpResponse: rows are written to the response as they are read, CSV_ROWS_PER_CHUNK
+  at a time.
 - XLSX is built with openpyxl's write-only mode, which serialises every appended row straight to a
   temporary file and keeps no cell objects (strings are written inline, so no shared-string table
   grows either). The finished workbook is zipped into another temporary file and sent from there in
@@ -19,6 +20,7 @@ both use it, for headings and cells alike.
 
 import csv
 import datetime
+import io
 import re
 import tempfile
 
@@ -38,6 +40,9 @@ FORMULA_STARTS = "=+-@\t\r"
 # readers on `,` or tabs whatever the quoting, and every line of a multi-line value may become a row.
 CELL_BREAKS = ",;\t\r\n"
 _FORMULA_AT_CELL_START = re.compile(rf"(^|[{CELL_BREAKS}])(?=[ \"]*[{re.escape(FORMULA_STARTS)}])")
+_FORMULA_CHARACTERS = frozenset(FORMULA_STARTS)
+# Rows written to the CSV response per chunk: one write to the network per chunk, not per row.
+CSV_ROWS_PER_CHUNK = 500
 
 
 def spreadsheet_text(text):
@@ -47,6 +52,8 @@ def spreadsheet_text(text):
     is what spreadsheets themselves do for typed text ("'=1+1" shows as text). Nothing else changes, so a
     name such as "Jean-Luc" or a comment "Yes - and more; now." reads as typed.
     """
+    if _FORMULA_CHARACTERS.isdisjoint(text):  # most names and addresses: nothing can start a formula
+        return text
     return _FORMULA_AT_CELL_START.sub(r"\1'", text)
 
 
@@ -118,12 +125,23 @@ class SignatureExport:
             yield [*standard, *extra, other, origin]
 
     def csv_response(self, filename):
-        writer = csv.writer(_Echo())
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+
+        def chunk():
+            text = buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+            return text
 
         def lines():
-            yield writer.writerow([_csv_value(heading) for heading in self.headings()])
-            for row in self.rows():
-                yield writer.writerow([_csv_value(value) for value in row])
+            writer.writerow([_csv_value(heading) for heading in self.headings()])
+            yield chunk()  # the download starts at once
+            for number, row in enumerate(self.rows(), 1):
+                writer.writerow([_csv_value(value) for value in row])
+                if number % CSV_ROWS_PER_CHUNK == 0:
+                    yield chunk()
+            yield chunk()
 
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
@@ -155,13 +173,6 @@ class SignatureExport:
 
 def export_filename():
     return f"signatures-{timezone.localdate():%Y-%m-%d}"
-
-
-class _Echo:
-    """A file-like object whose write() hands the line back, so csv.writer can feed a generator."""
-
-    def write(self, value):
-        return value
 
 
 def _answer(value):

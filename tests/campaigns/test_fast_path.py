@@ -114,7 +114,7 @@ def test_mails_leave_only_once_the_signature_is_committed(
     assert [message.to for message in mail.outbox] == [["ada@example.org"]]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_signature_rolled_back_sends_no_mail(sign_data):
     campaign = build_campaign(build_index(build_site()), confirmation_required=True)
 

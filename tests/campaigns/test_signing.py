@@ -282,10 +282,10 @@ def test_the_page_view_reads_the_count_without_touching_the_signatures_table(cli
 
 
 def test_the_count_is_formatted_for_the_locale_with_a_progress_bar(client, campaign):
-    from campaigns.signatures import change_count
+    from tests.builders import set_count
 
     german = translate(campaign, "de", signature_goal=5000)
-    change_count(campaign.translation_key, 1234)
+    set_count(campaign, 1234)
 
     html = client.get(german.url).content.decode()
 

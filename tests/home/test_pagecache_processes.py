@@ -15,7 +15,11 @@ from django.db import connection
 from tests.builders import build_campaign, build_index, build_site
 from tests.conftest import REDIS_URL
 
-pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.redis,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def free_port():

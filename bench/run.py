@@ -1,0 +1,174 @@
+"""`make bench`: how many page views and signatures the site serves, against stock Wagtail and bare Django.
+
+Production as it runs: config.settings.production (through bench/settings.py, which adds only the baseline
+and the ceilings), gunicorn with config/gunicorn.py (4 workers unless --workers), PostgreSQL, Redis, the page
+cache. The load comes from wrk (Debian's package). In the same run, on the same server:
+- the baseline: a stock Wagtail form page (bench/stock: an AbstractEmailForm with the same six fields, served
+  by Wagtail's own view with Django's CSRF protection), viewed and posted to;
+- the ceilings: a bare Django view returning 20 KB from memory, and one doing a single INSERT.
+
+It creates and drops its own PostgreSQL database (campaigns_bench), loads the demo, and prints a table (also
+written to bench/results/latest.md): requests/s, p50 and p99, the ratio to stock and the fraction of the
+ceiling, then what each part checked (rows stored = answers = count moved; queries of a cold page; the
+scale test with 1,000,000 signatures loaded by COPY; the exports' speed and memory; a mailing's spike).
+
+    make bench                     # everything, about 10 minutes on 2 cores
+    .venv/bin/python bench/run.py --quick   # shorter runs and 100,000 rows, to try a change
+"""
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import scenarios, wrk  # noqa: E402
+from bench.scenarios import PORT, STOCK_HOST  # noqa: E402
+from bench.server import Gunicorn  # noqa: E402
+
+DATABASE = "campaigns_bench"
+SERVER = "postgres://postgres@127.0.0.1:5432"
+REDIS = "redis://127.0.0.1:6379/13"
+RESULTS = ROOT / "bench" / "results" / "latest.md"
+
+
+def environment(args):
+    return {
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DATABASE_URL": f"{args.server}/{DATABASE}",
+        "REDIS_URL": args.redis,
+        "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "SECURE_SSL_REDIRECT": "false",
+        "BASE_URL": f"http://127.0.0.1:{PORT}",
+        # Every benchmark request comes through one "proxy" (wrk) that names a new client each time.
+        "TRUSTED_PROXIES": "1",
+        "LOG_LEVEL": "WARNING",
+        "WEB_CONCURRENCY": str(args.workers),
+    }
+
+
+# The database and the content
+
+
+def create_database(args):
+    import psycopg
+
+    with psycopg.connect(f"{args.server}/postgres", autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        connection.execute(f"CREATE DATABASE {DATABASE}")
+    import redis
+
+    redis.Redis.from_url(args.redis).flushdb()
+
+
+def load_content():
+    """The demo in every language, static files, the stock form page on its own site, and a Ring petition
+    that counts at once (so rows, answers and the count can be compared)."""
+    from django.core.management import call_command
+    from django_countries import countries
+    from wagtail.models import Locale, Page, Site
+
+    from bench.stock.models import StockFormField, StockFormPage
+    from campaigns.pages import CampaignPage
+
+    call_command("migrate", verbosity=0)
+    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    call_command("set_site_address", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    call_command("collectstatic", "--noinput", verbosity=0)
+
+    ring = CampaignPage.objects.get(slug="amazon-ring", locale__language_code="en-us")
+    ring.confirmation_required = False
+    ring.save_revision().publish()
+
+    stock = StockFormPage(
+        title="Tell Amazon Ring: stop sharing footage with police",
+        slug="stock",
+        locale=Locale.get_default(),
+        intro=ring.ask + "<p>" + ring.summary + "</p>",
+        thank_you_text="<p>Thank you for signing!</p>",
+    )
+    Page.get_first_root_node().add_child(instance=stock)
+    fields = [
+        ("First name", "singleline", True, ""),
+        ("Last name", "singleline", True, ""),
+        ("Email", "email", True, ""),
+        ("Country", "dropdown", True, "\n".join(name for _code, name in countries)),
+        ("Postal code", "singleline", False, ""),
+        ("Newsletter", "checkbox", False, ""),
+    ]
+    for order, (label, kind, required, choices) in enumerate(fields):
+        StockFormField.objects.create(
+            page=stock, sort_order=order, label=label, field_type=kind, required=required, choices=choices
+        )
+    stock.save_revision().publish()
+    Site.objects.create(hostname=STOCK_HOST, port=80, root_page=stock, site_name="Stock")
+    return ring
+
+
+class Bench:
+    def __init__(self, args, server):
+        self.args = args
+        self.server = server
+        self.rows = []  # (name, Result, kind)
+        self.notes = []
+        self.stock = {}
+        self.ceiling = {}
+
+    def measure(self, name, script, kind, connections=16, seconds=None):
+        result = wrk.run(self.server.base, script, seconds or self.args.seconds, connections=connections)
+        self.rows.append((name, result, kind))
+        print(
+            f"  {name:<44} {result.rate:>8.0f}/s  p50 {result.p50_ms:>7.1f} ms  p99 {result.p99_ms:>7.1f} ms"
+            f"  ok {result.ok}  4xx {result.client_errors}  5xx {result.server_errors}",
+            flush=True,
+        )
+        return result
+
+    def note(self, text):
+        print("  " + text, flush=True)
+        self.notes.append(text)
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--seconds", type=int, default=12, help="each wrk run (default 12)")
+    parser.add_argument("--spike-seconds", type=int, default=60, help="the mailing's spike (default 60)")
+    parser.add_argument("--rows", type=int, default=1_000_000, help="signatures loaded for the scale test")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
+    parser.add_argument(
+        "--server", default=os.environ.get("BENCH_POSTGRES", SERVER), help="PostgreSQL server URL"
+    )
+    parser.add_argument(
+        "--redis", default=os.environ.get("BENCH_REDIS", REDIS), help="Redis URL (a database it may flush)"
+    )
+    parser.add_argument("--quick", action="store_true", help="5 s runs, a 15 s spike and 100,000 rows")
+    args = parser.parse_args()
+    if args.quick:
+        args.seconds, args.spike_seconds, args.rows = 5, 15, 100_000
+
+    env = environment(args)
+    os.environ.update(env)
+    print(f"Preparing {DATABASE} (demo content, stock form page)…", flush=True)
+    create_database(args)
+    import django
+
+    django.setup()
+    ring = load_content()
+
+    with Gunicorn(env, PORT, args.workers) as server:
+        bench = Bench(args, server)
+        scenarios.run_all(bench, ring)
+    scenarios.exports(bench, env, ring)
+    report = scenarios.report(bench)
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(report)
+    print("\n" + report)
+    print(f"Written to {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
