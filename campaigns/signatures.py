@@ -35,6 +35,9 @@ NOT_QUESTIONS = frozenset((*SIGNER_FIELDS, *UTM_FIELDS, REFERRER_FIELD, HONEYPOT
 # The columns Wagtail's Forms listing and export show before the extra questions.
 DATA_COLUMNS = (*SIGNER_FIELDS, "locale", "confirmed_at")
 
+# The database constraint that decides who signed first (Signature.Meta).
+ONE_PER_PERSON = "one_signature_per_person_per_campaign"
+
 CONFIRMATION_SALT = "campaigns.signature.confirm"
 CONFIRMATION_MAX_AGE = timedelta(days=7)
 # A repeat signer hears "you have already signed" by mail at most this often, per address and campaign.
@@ -85,9 +88,7 @@ class Signature(AbstractFormSubmission):
         verbose_name_plural = _("signatures")
         ordering = ["-submit_time"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["campaign_key", "email_normalised"], name="one_signature_per_person_per_campaign"
-            )
+            models.UniqueConstraint(fields=["campaign_key", "email_normalised"], name=ONE_PER_PERSON)
         ]
         indexes = [models.Index(fields=["email_normalised"], name="signature_email_idx")]
 
@@ -267,27 +268,45 @@ def sign(page, form, client=None):
         # transaction is opened at all (one round trip).
         with transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext():
             signature.save()
-    except IntegrityError:
-        earlier = Signature.objects.filter(
-            campaign_key=signature.campaign_key, email_normalised=signature.email_normalised
-        ).first()
-        if earlier is None:  # some other constraint failed: not a repeat
+    except IntegrityError as error:
+        if not _broke_one_per_person(error):
             raise
-        _tell_repeat_signer(earlier, page)
+        earlier = _tell_repeat_signer(signature, page)
         return SigningResult(Outcome.SIGNED, signature=earlier, created=False)
 
     events.emit(events.signed, signature=signature, page=page)
     return SigningResult(Outcome.SIGNED, signature=signature, created=True)
 
 
-def _tell_repeat_signer(signature, page):
+def _broke_one_per_person(error):
+    """Whether a failed insert broke the one-signature-per-person constraint, not another rule."""
+    cause = error.__cause__
+    if getattr(getattr(cause, "diag", None), "constraint_name", None) == ONE_PER_PERSON:  # PostgreSQL
+        return True
+    return (
+        "UNIQUE constraint failed: campaigns_signature.campaign_key, campaigns_signature.email_normalised"
+        in str(error)
+    )  # SQLite
+
+
+def _tell_repeat_signer(attempt, page):
     """Announce a repeat signer who is due a notice, at most once per REPEAT_NOTICE_INTERVAL (campaigns.emails
     then mails a new confirmation link if the signature still waits for one, otherwise "you have already
-    signed"). The conditional UPDATE makes two racing repeats announce one."""
+    signed"); return the earlier signature if it was due, else None.
+
+    One conditional UPDATE decides, so two racing repeats announce one, and a repeat that is not due (the
+    common case in a spike of people signing twice) costs that one statement."""
     now = timezone.now()
     due = Q(repeat_notice_sent_at__isnull=True) | Q(repeat_notice_sent_at__lt=now - REPEAT_NOTICE_INTERVAL)
-    if Signature.objects.filter(due, pk=signature.pk).update(repeat_notice_sent_at=now):
-        events.emit(events.signed_again, signature=signature, page=page)
+    same_person = Signature.objects.filter(
+        campaign_key=attempt.campaign_key, email_normalised=attempt.email_normalised
+    )
+    if not same_person.filter(due).update(repeat_notice_sent_at=now):
+        return None
+    earlier = same_person.first()
+    if earlier is not None:
+        events.emit(events.signed_again, signature=earlier, page=page)
+    return earlier
 
 
 # Confirmation: a signed, expiring link that counts the signature once.

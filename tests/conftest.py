@@ -56,9 +56,10 @@ def _fresh_cache():
     from django.core.cache import cache
 
     from campaigns import ratelimit
-    from home import pagecache, site_structure
+    from home import generation, pagecache, site_structure
 
     cache.clear()
+    generation._known = None
     ratelimit._memory.clear()
     pagecache._local.clear()
     site_structure._current = None

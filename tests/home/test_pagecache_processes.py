@@ -1,17 +1,19 @@
-"""Two app processes sharing Redis: a publish in one is seen at once by the other, whose cached copy of the
-page (in Redis and in its own memory) is no longer served."""
+"""Two app processes sharing Redis: a publish in one is seen within a second by the other, whose cached copy
+of the page (in Redis and in its own memory) is no longer served."""
 
 import os
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 import pytest
 import redis
 from django.db import connection
 
+from home import generation
 from tests.builders import build_campaign, build_index, build_site
 from tests.conftest import REDIS_URL
 
@@ -73,18 +75,31 @@ def fetch(url):
         return response.headers, response.read().decode()
 
 
-def test_a_publish_here_is_seen_at_once_by_another_process(second_process):
+def test_a_publish_here_is_seen_within_a_second_by_another_process(second_process):
     campaign = build_campaign(build_index(build_site()))
     url = second_process + campaign.url
+    built = time.monotonic()
+    while True:  # the other process learns of the new pages within a second, too
+        try:
+            fetch(url)
+            break
+        except urllib.error.HTTPError:
+            assert time.monotonic() - built < generation.REFRESH + 1
+            time.sleep(0.05)
 
-    fetch(url)
     headers, html = fetch(url)
     assert "Age" in headers  # the other process served it from the cache
     assert "Tell Amazon Ring" in html
 
     campaign.title = "Ring: published in another process"
     campaign.save_revision().publish()
+    published = time.monotonic()
 
+    # The other process re-reads the generation at most once a second (home.generation.REFRESH).
+    while "Ring: published in another process" not in (html := fetch(url)[1]):
+        assert time.monotonic() - published < generation.REFRESH + 1, (
+            "the other process still shows the old page"
+        )
+        time.sleep(0.05)
     headers, html = fetch(url)
     assert "Ring: published in another process" in html
-    assert "Age" not in headers  # rendered anew, not an old copy
