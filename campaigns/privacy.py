@@ -97,7 +97,7 @@ def anonymise_signatures(signatures, now=None):
 
     Kept: campaign, locale variant, locale, country, times, consent wording, `counted`. Blanked: names,
     email (and the normalised key, so the address is gone from the unique index), postal code, comment,
-    extra answers and source. Returns the number of rows anonymised.
+    extra answers, source and the confirmation key. Returns the number of rows anonymised.
     """
     now = now or timezone.now()
     pending = signatures.filter(anonymised_at__isnull=True).order_by("pk")
@@ -118,6 +118,7 @@ def anonymise_signatures(signatures, now=None):
             form_data={},
             source={},
             repeat_notice_sent_at=None,
+            confirmation_key=None,  # the link in the signer's inbox must not lead back to the row
             anonymised_at=now,
         )
         events.emit(events.anonymised, signature_ids=batch, campaign_keys=campaign_keys)

@@ -5,6 +5,7 @@ signature is stored, counted, confirmed or erased lives in this module.
 """
 
 import enum
+import secrets
 import unicodedata
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -38,8 +39,10 @@ DATA_COLUMNS = (*SIGNER_FIELDS, "locale", "confirmed_at")
 # The database constraint that decides who signed first (Signature.Meta).
 ONE_PER_PERSON = "one_signature_per_person_per_campaign"
 
-CONFIRMATION_SALT = "campaigns.signature.confirm"
+CONFIRMATION_SALT = "campaigns.signature.confirmation-key"
 CONFIRMATION_MAX_AGE = timedelta(days=7)
+# Links mailed before confirmation keys existed carried the row id, signed with this salt (see _signature_for).
+LEGACY_CONFIRMATION_SALT = "campaigns.signature.confirm"
 # A repeat signer hears "you have already signed" by mail at most this often, per address and campaign.
 REPEAT_NOTICE_INTERVAL = timedelta(days=1)
 
@@ -74,6 +77,9 @@ class Signature(AbstractFormSubmission):
     consent_text = models.TextField(_("consent wording shown"), blank=True)
     consented_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    # The random secret that the confirmation links name (see confirmation_token), so that a link says
+    # nothing about the row. Only a signature that waits for confirmation has one.
+    confirmation_key = models.CharField(max_length=32, null=True, blank=True, editable=False)
     # True once the signature is in the public count: at once, or on confirmation when that is required.
     counted = models.BooleanField(_("counted"), default=False)
     repeat_notice_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -88,7 +94,13 @@ class Signature(AbstractFormSubmission):
         verbose_name_plural = _("signatures")
         ordering = ["-submit_time"]
         constraints = [
-            models.UniqueConstraint(fields=["campaign_key", "email_normalised"], name=ONE_PER_PERSON)
+            models.UniqueConstraint(fields=["campaign_key", "email_normalised"], name=ONE_PER_PERSON),
+            # Partial: the many signatures without a key cost the index nothing.
+            models.UniqueConstraint(
+                fields=["confirmation_key"],
+                condition=Q(confirmation_key__isnull=False),
+                name="one_signature_per_confirmation_key",
+            ),
         ]
         indexes = [models.Index(fields=["email_normalised"], name="signature_email_idx")]
 
@@ -261,6 +273,7 @@ def sign(page, form, client=None):
         consent_text=page.consent_text,
         consented_at=timezone.now(),
         counted=not page.confirmation_required,
+        confirmation_key=new_confirmation_key() if page.confirmation_required else None,
     )
     try:
         # One INSERT: the database counts the row in the same statement (campaigns/counting.py). Inside a
@@ -309,27 +322,101 @@ def _tell_repeat_signer(attempt, page):
     return earlier
 
 
-# Confirmation: a signed, expiring link that counts the signature once.
+# Confirmation: an expiring link, naming a random key, that counts the signature once.
+
+
+def new_confirmation_key():
+    """A fresh secret for a signature's confirmation links: 128 random bits, URL-safe."""
+    return secrets.token_urlsafe(16)
 
 
 def confirmation_token(signature):
-    """The token in a signature's confirmation link: its id, timestamped and signed with SECRET_KEY."""
-    return signing.dumps(signature.pk, salt=CONFIRMATION_SALT)
+    """The token in a signature's confirmation link: its random key, timestamped and signed with SECRET_KEY.
+
+    The key tells nothing about the row (not its id, nor how many signed before), and cannot be guessed.
+    The timestamp makes each link expire CONFIRMATION_MAX_AGE after its mail was written, so a repeat signer's
+    new mail carries a new link, valid a full week, while earlier links keep working until their own end.
+    The signature on top means that someone who reads the database (a backup) still cannot make a link.
+    """
+    return signing.TimestampSigner(salt=CONFIRMATION_SALT).sign(signature.confirmation_key)
+
+
+def _signature_for(token):
+    """The signature a link's token names. Raises signing.SignatureExpired for a link older than
+    CONFIRMATION_MAX_AGE, signing.BadSignature for a made-up or damaged one and Signature.DoesNotExist once
+    the signature has been erased or anonymised. A token that fails its check costs no database query.
+
+    Links mailed before confirmation keys existed named the row id (signed the same way); they are honoured
+    until they expire, so that nobody who signed just before the upgrade finds their link dead and their
+    signature deleted unconfirmed. That branch can go once this code has run for CONFIRMATION_MAX_AGE.
+    """
+    try:
+        key = signing.TimestampSigner(salt=CONFIRMATION_SALT).unsign(token, max_age=CONFIRMATION_MAX_AGE)
+        named = Signature.objects.filter(confirmation_key=key)
+    except signing.SignatureExpired:
+        raise
+    except signing.BadSignature:
+        named = Signature.objects.filter(
+            pk=signing.loads(token, salt=LEGACY_CONFIRMATION_SALT, max_age=CONFIRMATION_MAX_AGE)
+        )
+    return named.select_related("page").get(anonymised_at__isnull=True)
+
+
+class Confirmation(enum.Enum):
+    """What a confirmation link comes to, which the view answers with a page and a status."""
+
+    PENDING = "pending"  # a good link of a signature that waits: the page offers the button (200)
+    CONFIRMED = "confirmed"  # this request confirmed and counted it (200)
+    ALREADY_CONFIRMED = "already_confirmed"  # it counted before: said kindly (200)
+    CLOSED = "closed"  # the petition closed before it was confirmed: it will not count (409)
+    EXPIRED = "expired"  # older than CONFIRMATION_MAX_AGE (400)
+    INVALID = "invalid"  # made up or damaged, or its signature is gone (404)
+
+
+@dataclass(frozen=True)
+class ConfirmationResult:
+    outcome: Confirmation
+    signature: Signature | None = None
+
+
+def check_confirmation(token):
+    """What the link with `token` would do, changing nothing: what opening it (GET or HEAD) shows.
+
+    Mail scanners open every link in a mail, so opening one must never confirm: only `confirm`, called
+    when the person presses the button, does.
+    """
+    try:
+        signature = _signature_for(token)
+    except signing.SignatureExpired:
+        return ConfirmationResult(Confirmation.EXPIRED)
+    except (signing.BadSignature, Signature.DoesNotExist):
+        return ConfirmationResult(Confirmation.INVALID)
+    if signature.counted:
+        return ConfirmationResult(Confirmation.ALREADY_CONFIRMED, signature)
+    if not signature.page.specific.is_open:
+        return ConfirmationResult(Confirmation.CLOSED, signature)
+    return ConfirmationResult(Confirmation.PENDING, signature)
 
 
 def confirm(token):
-    """Confirm the signature a link's token names and count it, once; return (signature, newly_confirmed).
+    """Confirm the signature a link's token names and count it, once.
 
-    Raises signing.SignatureExpired for a link older than CONFIRMATION_MAX_AGE, signing.BadSignature for a
-    tampered one and Signature.DoesNotExist once the signature has been erased.
+    Only while its petition is open: a confirmation that arrives after it closed does not count (the signature
+    stays unconfirmed, and is deleted with the others once its link expires). Concurrent presses of one link
+    race on a conditional UPDATE: the one that changes the row counts it, the others find it confirmed.
     """
-    pk = signing.loads(token, salt=CONFIRMATION_SALT, max_age=CONFIRMATION_MAX_AGE)
-    signature = Signature.objects.select_related("page").get(pk=pk, anonymised_at__isnull=True)
+    checked = check_confirmation(token)
+    if checked.outcome is not Confirmation.PENDING:
+        return checked
+    signature = checked.signature
     with transaction.atomic():
-        Signature.objects.filter(pk=pk, confirmed_at__isnull=True).update(confirmed_at=timezone.now())
-        # Conditional, so two clicks racing on the same link count it once.
-        newly_counted = Signature.objects.filter(pk=pk, counted=False).update(counted=True)
+        # Conditional, so two presses racing on the same link count it once.
+        newly_counted = Signature.objects.filter(pk=signature.pk, counted=False).update(
+            counted=True, confirmed_at=timezone.now()
+        )
         if newly_counted:  # the database has counted it (campaigns/counting.py)
             events.emit(events.confirmed, signature=signature)
     signature.refresh_from_db(fields=["confirmed_at", "counted"])
-    return signature, bool(newly_counted)
+    return ConfirmationResult(
+        Confirmation.CONFIRMED if newly_counted else Confirmation.ALREADY_CONFIRMED, signature
+    )

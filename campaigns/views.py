@@ -5,7 +5,6 @@ without JavaScript or as JSON for static/js/petition.js (`Accept: application/js
 """
 
 from django.apps import apps
-from django.core import signing
 from django.core.cache import cache
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_GET
 from wagtail.views import serve as wagtail_serve
 
 from campaigns import origin, ratelimit, signatures
-from campaigns.signatures import Outcome
+from campaigns.signatures import Confirmation, Outcome
 from home import pagecache, site_structure
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
@@ -164,24 +163,54 @@ def _rate_limited(request, page, wait):
     return response
 
 
+# The page each confirmation outcome shows, and its status.
+CONFIRMATION_PAGES = {
+    Confirmation.PENDING: ("campaigns/confirm_ask.html", 200),
+    Confirmation.CONFIRMED: ("campaigns/confirm.html", 200),
+    Confirmation.ALREADY_CONFIRMED: ("campaigns/confirm.html", 200),
+    Confirmation.CLOSED: ("campaigns/confirm_closed.html", 409),
+    Confirmation.EXPIRED: ("campaigns/confirm_invalid.html", 400),
+    Confirmation.INVALID: ("campaigns/confirm_invalid.html", 404),
+}
+
+
+@csrf_exempt
+@cache_control(private=True, no_store=True)
 def confirm(request, token):
-    """The link in the confirmation mail: counts the signature once, and says so kindly on later visits."""
-    try:
-        signature, newly_confirmed = signatures.confirm(token)
-    except signing.SignatureExpired:
-        return render(request, "campaigns/confirm_invalid.html", {"expired": True}, status=400)
-    except (signing.BadSignature, signatures.Signature.DoesNotExist):
-        return render(request, "campaigns/confirm_invalid.html", {"expired": False}, status=404)
-    campaign = signature.page.specific
-    return render(
-        request,
-        "campaigns/confirm.html",
-        {
-            "campaign": campaign,
-            "newly_confirmed": newly_confirmed,
-            "signature_count": signatures.signature_count(signature.campaign_key),
-        },
-    )
+    """The link in the confirmation mail. Opening it (GET or HEAD, as mail scanners do too) shows a page
+    with a button and changes nothing; the button posts here, and that post confirms and counts the
+    signature (campaigns.signatures.confirm decides). Outcomes are said on the page, in the language of
+    the link, which is the one the person signed in.
+
+    The token is a secret in the URL, so these pages are stored by nobody (no-store) and send no Referer
+    anywhere (no-referrer): the token never reaches another site. Browsers then send the button's post
+    with `Origin: null`; campaigns.origin accepts it when Sec-Fetch-Site says same-origin, and here also
+    from browsers too old to send that, since the token itself is the proof. Like the petition, the post
+    takes no CSRF token: nothing here reads a cookie.
+    """
+    if request.method in READ_METHODS:
+        response = _confirmation_page(request, signatures.check_confirmation(token))
+    elif request.method != "POST":
+        response = _not_allowed(request, ["GET", "HEAD", "POST"])
+    elif not origin.is_same_origin(request, withheld_origin_ok=True):
+        response = _refusal(
+            request, 403, _("This form was sent from another website, so it was not accepted.")
+        )
+    else:
+        response = _confirmation_page(request, signatures.confirm(token))
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _confirmation_page(request, result):
+    template, status = CONFIRMATION_PAGES[result.outcome]
+    context = {"expired": result.outcome is Confirmation.EXPIRED}
+    if result.signature is not None:
+        context["campaign"] = result.signature.page.specific
+    if result.outcome in (Confirmation.CONFIRMED, Confirmation.ALREADY_CONFIRMED):
+        context["newly_confirmed"] = result.outcome is Confirmation.CONFIRMED
+        context["signature_count"] = signatures.signature_count(result.signature.campaign_key)
+    return render(request, template, context, status=status)
 
 
 @require_GET

@@ -8,7 +8,7 @@ from django.utils import timezone
 from wagtail.models import Locale, Page, Site
 
 from campaigns.pages import CampaignIndexPage, CampaignPage
-from campaigns.signatures import Signature, SignatureCounter
+from campaigns.signatures import Signature, SignatureCounter, new_confirmation_key
 from home.apps import ensure_locales
 from home.models import HomePage
 
@@ -75,6 +75,7 @@ def build_signature(page, **kwargs):
     kwargs.setdefault("consent_text", page.consent_text)
     kwargs.setdefault("consented_at", timezone.now())
     kwargs.setdefault("counted", True)
+    kwargs.setdefault("confirmation_key", None if kwargs["counted"] else new_confirmation_key())
     kwargs.setdefault("form_data", {})
     signature = Signature.objects.create(page=page, **kwargs)
     if submit_time is not None:

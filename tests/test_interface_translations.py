@@ -43,7 +43,10 @@ MUST_LOOK_UP = {
     "Please wait a moment",  # 429
     "This form was sent from another website, so it was not accepted.",  # 403
     "Please confirm your signature: %(title)s",  # confirmation mail
-    "Thank you: your signature is confirmed",  # the confirmation link
+    "Confirm my signature",  # the confirmation link's page
+    "Thank you: your signature is confirmed",  # its button pressed
+    "“%(title)s” closed before your signature was confirmed, so it could not be added. Thank you for your "
+    "support all the same.",  # pressed too late
     "This link does not work",  # a broken confirmation link
     "You have already signed: %(title)s",  # the repeat signer's mail
 }
@@ -167,15 +170,24 @@ def visit_everything(client, pages, settings):
     ]
     assert [r.status_code for r in responses] == [200, 200, 200, 200, 200, 400, 404, 200, 200, 403, 404]
 
-    # Signing where confirmation is required sends the mail; its link confirms.
+    # Signing where confirmation is required sends the mail; its link opens a page whose button confirms.
     assert client.post(confirming.url, SIGNER, HTTP_ORIGIN=ORIGIN).status_code == 303
-    [confirmation] = mail.outbox
-    path = "/" + re.search(r"https?://\S+/sign/confirm/\S+/", confirmation.body).group(0).split("/", 3)[3]
-    assert client.get(path).status_code == 200
+    late_signer = {**SIGNER, "email": "grace@example.org"}
+    assert client.post(confirming.url, late_signer, HTTP_ORIGIN=ORIGIN).status_code == 303
+    confirmation, too_late = [
+        "/" + re.search(r"https?://\S+/sign/confirm/\S+/", message.body).group(0).split("/", 3)[3]
+        for message in mail.outbox
+    ]
+    assert client.get(confirmation).status_code == 200
+    assert client.post(confirmation, HTTP_ORIGIN=ORIGIN).status_code == 200
+    # A link pressed after the petition closed is answered kindly.
+    confirming.closed = True
+    confirming.save(update_fields=["closed"])
+    assert client.post(too_late, HTTP_ORIGIN=ORIGIN).status_code == 409
     # Signing an open petition twice: the repeat signer hears it by mail.
     assert client.post(campaign.url, SIGNER, HTTP_ORIGIN=ORIGIN).status_code == 303
     assert client.post(campaign.url, SIGNER, HTTP_ORIGIN=ORIGIN).status_code == 303
-    assert len(mail.outbox) == 2
+    assert len(mail.outbox) == 3
     # One attempt too many gets the 429 page.
     settings.SIGN_RATE_LIMIT = "1/10m"
     ratelimit._memory.clear()

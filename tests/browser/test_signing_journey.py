@@ -67,3 +67,33 @@ def test_signing_without_javascript_posts_and_lands_on_the_thank_you_page(no_js,
     no_js.wait_for_url(re.compile(r"/thank-you/$"))
     expect(no_js.get_by_text("Thank you for signing!")).to_be_visible()
     assert signature_count(ring.translation_key) == 1
+
+
+def test_the_confirmation_link_opens_a_page_whose_button_confirms(no_js, live_server, campaign_url):
+    """What a mail scanner fetches changes nothing; the person's press counts. The page hides its address
+    from everyone (no-referrer), so Chromium posts the button with `Origin: null`, and it still works."""
+    from django.core import mail
+
+    ring, url = campaign_url
+    ring.confirmation_required = True
+    ring.save_revision().publish()
+    no_js.goto(url)
+    fill_form(no_js)
+    no_js.get_by_role("button", name="Sign the petition").click()
+    no_js.wait_for_url(re.compile(r"/thank-you/$"))
+    link = re.search(r"https?://\S+(/en-us/sign/confirm/\S+/)", mail.outbox[0].body).group(1)
+
+    no_js.goto(live_server.url + link)
+    expect(no_js.get_by_role("heading", name="Confirm your signature")).to_be_visible()
+    assert signature_count(ring.translation_key) == 0
+    with no_js.expect_request(lambda request: request.method == "POST") as posted:
+        no_js.get_by_role("button", name="Confirm my signature").click()
+
+    expect(no_js.get_by_text("your signature is confirmed")).to_be_visible()
+    sent = posted.value.all_headers()  # as they went on the wire
+    assert (sent.get("origin"), sent.get("sec-fetch-site"), sent.get("referer")) == (
+        "null",
+        "same-origin",
+        None,
+    )
+    assert signature_count(ring.translation_key) == 1

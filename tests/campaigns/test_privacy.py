@@ -124,7 +124,7 @@ def test_retention_anonymises_only_campaigns_closed_long_enough(index):
         source={"utm_source": "mail"},
         confirmed_at=days_ago(50),
     )
-    build_signature(expired, country="DE", counted=False)
+    waiting = build_signature(expired, country="DE", counted=False)
     others = [build_signature(page) for page in (recent, still_open, kept_forever)]
     tallies_before = campaign_summary(expired.translation_key)
 
@@ -137,6 +137,7 @@ def test_retention_anonymises_only_campaigns_closed_long_enough(index):
     assert (old.postal_code, old.comment, old.form_data, old.source) == ("", "", {}, {})
     assert (old.country, old.locale, old.counted) == ("FR", "en-us", True)
     assert old.confirmed_at is not None and old.consent_text
+    assert anonymised(waiting) and waiting.confirmation_key is None  # its mailed link leads nowhere now
     assert not any(anonymised(s) for s in others)
     assert signature_count(expired.translation_key) == 1
     tallies_after = campaign_summary(expired.translation_key)
