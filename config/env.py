@@ -1,11 +1,14 @@
 """Every environment variable the project reads, in one table, with its type and default.
 
 Settings modules import `env` and never touch `os.environ` themselves, so a reader sees here
-everything an operator can set.
+everything an operator can set. Variables marked `production=True` have no safe default for a public
+site: production settings refuse to start until each is set (`missing_in_production`).
 """
 
 import os
 from dataclasses import dataclass
+
+from django.core.exceptions import ImproperlyConfigured
 
 
 @dataclass(frozen=True)
@@ -14,6 +17,10 @@ class Var:
     default: object
     help: str
     kind: type = str
+    production: bool = False  # must be set in production
+
+    def is_set(self):
+        return bool(os.environ.get(self.name, "").strip())
 
     def read(self):
         raw = os.environ.get(self.name)
@@ -30,14 +37,34 @@ class Var:
 
 VARIABLES = [
     Var("SITE_NAME", "Stand Up For Privacy", "The organisation's name shown in the header and titles."),
-    Var("SECRET_KEY", None, "Django's signing key; required in production."),
-    Var("DATABASE_URL", None, "postgres://user:pass@host:5432/name; SQLite in var/ when unset."),
-    Var("REDIS_URL", None, "redis://host:6379/0 for the cache and rate limits; local memory when unset."),
-    Var("ALLOWED_HOSTS", ["127.0.0.1", "localhost"], "Comma-separated host names.", list),
+    Var("SECRET_KEY", None, "Django's signing key: 50 or more random characters.", production=True),
+    Var(
+        "DATABASE_URL",
+        None,
+        "postgres://user:pass@host:5432/name; SQLite in var/ when unset.",
+        production=True,
+    ),
+    Var(
+        "REDIS_URL",
+        None,
+        "redis://host:6379/0: the cache and rate limits every process shares; local memory when unset.",
+        production=True,
+    ),
+    Var("ALLOWED_HOSTS", ["127.0.0.1", "localhost"], "Comma-separated host names.", list, production=True),
     Var("CSRF_TRUSTED_ORIGINS", [], "Extra origins allowed to post forms (https://example.org).", list),
-    Var("BASE_URL", "http://127.0.0.1:8000", "Absolute site URL used in emails and admin links."),
-    Var("DEFAULT_FROM_EMAIL", "Campaigns <campaigns@example.org>", "Sender of every email."),
-    Var("EMAIL_URL", None, "smtp://user:pass@host:587 (TLS); console output when unset in dev."),
+    Var(
+        "BASE_URL",
+        "http://127.0.0.1:8000",
+        "Where the site is served (https://campaigns.example.org): links in pages and mails.",
+        production=True,
+    ),
+    Var("DEFAULT_FROM_EMAIL", "Campaigns <campaigns@example.org>", "Sender of every email.", production=True),
+    Var(
+        "EMAIL_URL",
+        None,
+        "smtp://user:pass@host:587 (STARTTLS), smtp+ssl://…:465, smtp+plain://relay:25; console in dev.",
+        production=True,
+    ),
     Var("AWS_STORAGE_BUCKET_NAME", None, "S3 bucket for uploaded media; local files when unset."),
     Var("AWS_S3_ENDPOINT_URL", None, "S3 API endpoint (for S3-compatible stores and local tests)."),
     Var("AWS_S3_REGION_NAME", None, "S3 region."),
@@ -55,6 +82,7 @@ VARIABLES = [
         None,
         "CloudFront distribution to purge on publish (AWS credentials as usual).",
     ),
+    Var("STATIC_ROOT", None, "Where `collectstatic` gathers static files; static_collected/ when unset."),
     Var("SIGN_RATE_LIMIT", "10/10m", "Signatures a client may submit per window, e.g. 10/10m, 100/1h."),
     Var("TRUSTED_PROXIES", 0, "Proxies in front of the app that append to X-Forwarded-For (0: none).", int),
     Var(
@@ -71,12 +99,46 @@ VARIABLES = [
         "Production: redirect plain HTTP to HTTPS (off when a proxy does it).",
         bool,
     ),
+    Var(
+        "HSTS_INCLUDE_SUBDOMAINS",
+        True,
+        "Production: the HSTS header covers every subdomain too (turn off if one serves plain HTTP).",
+        bool,
+    ),
+    Var(
+        "HSTS_PRELOAD",
+        True,
+        "Production: HSTS header asks browsers to preload HTTPS (enrol the domain at hstspreload.org).",
+        bool,
+    ),
+    Var("ADMIN_PATH", "admin", "Where the Wagtail admin is served: /<ADMIN_PATH>/."),
+    Var("TASK_RETRY_DELAY", 30, "Seconds before a failed mail is tried again; doubles each time.", int),
+    Var(
+        "TASK_TIMEOUT", 600, "Seconds after which a task still running is taken to have lost its worker.", int
+    ),
     Var("PORT", 8000, "The port gunicorn listens on.", int),
     Var("WEB_CONCURRENCY", None, "gunicorn worker processes; default two per CPU core.", int),
     Var("ADMIN_PASSWORD", None, "Password for the demo admin user created by `make run`."),
 ]
 
 _BY_NAME = {var.name: var for var in VARIABLES}
+
+
+class MissingVariables(ImproperlyConfigured):
+    """Production settings were loaded without variables they need. manage.py prints the one-line message
+    alone; a WSGI server shows it as the last line of its boot error."""
+
+    def __init__(self, names):
+        self.names = names
+        super().__init__(
+            f"Production needs these environment variables, which are not set: {', '.join(names)} "
+            "(each is described in config/env.py)."
+        )
+
+
+def missing_in_production():
+    """Names of the variables production needs that are unset, in table order."""
+    return [var.name for var in VARIABLES if var.production and not var.is_set()]
 
 
 def env(name):

@@ -35,3 +35,6 @@ accesslog = "-"
 errorlog = "-"
 # time, method, path, status, bytes, duration: no client address (%(h)s), query (%(q)s), referrer or agent.
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+# …written as JSON lines with the request id, like the app's own logs, by ops.logs.GunicornLogger, which
+# also drops the client address gunicorn writes when it rejects a malformed request.
+logger_class = "ops.logs.GunicornLogger"

@@ -9,7 +9,7 @@ from campaigns import urls as campaign_urls
 from search import views as search_views
 
 urlpatterns = [
-    path("admin/", include(wagtailadmin_urls)),
+    path(f"{settings.ADMIN_PATH}/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]
 
@@ -28,3 +28,6 @@ urlpatterns += i18n_patterns(
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )
+
+# A 503 with Retry-After while the database is unreachable, Django's 500 otherwise (ops/errors.py).
+handler500 = "ops.errors.server_error"

@@ -1,8 +1,10 @@
 """Settings shared by every environment. Values that differ per deployment come from config.env."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 from config.env import env
 
@@ -20,6 +22,7 @@ INSTALLED_APPS = [
     "home",
     "campaigns",
     "search",
+    "ops",  # before django_tasks_db: its db_worker command replaces the library's (ops/management/commands)
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales: locale admin with sync options
     "wagtail_modeladmin",
@@ -51,9 +54,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: a page it serves from the cache skips everything below (home/pagecache.py).
+    # First: load balancers probe /healthz and /readyz by address over plain HTTP (no host check, no redirect).
+    "ops.health.HealthCheckMiddleware",
+    # Outside the page cache, so that a page served from it still gets an id of its own.
+    "ops.middleware.RequestIdMiddleware",
+    # Then a page it serves from the cache skips everything below (home/pagecache.py); the headers the
+    # middleware below add are stored with the page.
     "home.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files from the app itself, compressed, hashed files cached for ever (STORAGES in production).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "ops.middleware.ContentSecurityPolicyMiddleware",
+    "ops.middleware.PermissionsPolicyMiddleware",
     # Form posts are UTF-8 or refused by the form, never stored as mojibake (home/middleware.py).
     "home.middleware.Utf8FormPostsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -96,12 +108,21 @@ DATABASES = {
         env("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}", conn_max_age=60, conn_health_checks=True
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # An unreachable server fails a request in seconds (a 503, see ops/errors.py), never hangs it.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}
+        "default": {
+            # Django's RedisCache, except that an unreachable Redis is a cache miss, not a 500 (ops/cache.py).
+            "BACKEND": "ops.cache.ResilientRedisCache",
+            "LOCATION": env("REDIS_URL"),
+            # Redis answers in well under a millisecond; one that does not within a second is down.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -139,7 +160,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "static_collected"
+STATIC_ROOT = env("STATIC_ROOT") or str(BASE_DIR / "static_collected")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env("MEDIA_ROOT") or str(BASE_DIR / "media")
@@ -169,6 +190,16 @@ EMAIL_BACKEND = "campaigns.mail.EmailBackend"
 
 # Tasks (confirmation emails). Environments choose the backend; production runs `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# A task that fails because a service is down (SMTP, a dropped connection) runs again after TASK_RETRY_DELAY
+# seconds, doubling each time up to an hour, at most TASK_MAX_ATTEMPTS times: about five hours in all.
+# A task "running" for longer than TASK_TIMEOUT lost its worker and runs again (ops/tasks.py).
+TASK_RETRY_DELAY = env("TASK_RETRY_DELAY")
+TASK_MAX_ATTEMPTS = 12
+TASK_TIMEOUT = env("TASK_TIMEOUT")
+# /readyz reports the queue unhealthy when a task has waited this long for a worker: is one running?
+TASKS_MAX_WAIT = 300
+# A mail gives up on a silent SMTP server well within TASK_TIMEOUT, so a live task never looks abandoned.
+EMAIL_TIMEOUT = min(30, TASK_TIMEOUT // 4)
 
 # A CDN in front of the site: publishing purges a page in every language (home/invalidation.py).
 WAGTAILFRONTENDCACHE = {}
@@ -197,6 +228,8 @@ WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "avif"]
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 # No third-party requests from the admin either: user avatars are not fetched from Gravatar.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# …nor asks releases.wagtail.org for a new version (an administrator's browser would, from the dashboard).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 
 # Signing: abuse limits. The client key is an HMAC of the address with SECRET_KEY: raw IPs are never kept.
@@ -209,6 +242,73 @@ TRUSTED_PROXY_NETWORKS = env("TRUSTED_PROXY_NETWORKS")
 # IPv6 clients get a whole /64 each; they are limited per such network, not per address.
 RATE_LIMIT_IPV6_PREFIX = env("RATE_LIMIT_IPV6_PREFIX")
 
+# The Wagtail admin's address: /admin/ unless ADMIN_PATH moves it (fewer login-page scanners find it).
+ADMIN_PATH = env("ADMIN_PATH").strip("/")
+
+# Content-Security-Policy (django-csp, ops.middleware): public pages load scripts, styles, fonts and images
+# from this site only (and images from the media bucket or its CDN), inline code never runs, nothing frames
+# them, and forms post only here.
+MEDIA_ORIGINS = []
+if env("AWS_STORAGE_BUCKET_NAME"):
+    if env("AWS_S3_CUSTOM_DOMAIN"):
+        MEDIA_ORIGINS.append(f"https://{env('AWS_S3_CUSTOM_DOMAIN')}")
+    elif env("AWS_S3_ENDPOINT_URL"):
+        _endpoint = urlsplit(env("AWS_S3_ENDPOINT_URL"))
+        MEDIA_ORIGINS.append(f"{_endpoint.scheme}://{_endpoint.netloc}")
+    else:
+        MEDIA_ORIGINS.append(f"https://{env('AWS_STORAGE_BUCKET_NAME')}.s3.amazonaws.com")
+        if env("AWS_S3_REGION_NAME"):
+            MEDIA_ORIGINS.append(
+                f"https://{env('AWS_STORAGE_BUCKET_NAME')}.s3.{env('AWS_S3_REGION_NAME')}.amazonaws.com"
+            )
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, *MEDIA_ORIGINS],
+        "media-src": [SELF, *MEDIA_ORIGINS],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [NONE],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# What the Wagtail admin needs on top, on its pages only: inline scripts and styles (its templates have
+# both), image previews of uploads (data:, blob:) and its own previews in a frame.
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "script-src": [SELF, "'unsafe-inline'"],
+    "style-src": [SELF, "'unsafe-inline'"],
+    "img-src": [SELF, "data:", "blob:", *MEDIA_ORIGINS],
+    "frame-src": [SELF],
+    "frame-ancestors": [SELF],
+}
+# Permissions-Policy: every powerful browser feature is denied; a campaign page uses none of them.
+PERMISSIONS_POLICY_DENY = [
+    "accelerometer",
+    "autoplay",
+    "browsing-topics",
+    "camera",
+    "display-capture",
+    "encrypted-media",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "idle-detection",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+]
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -219,8 +319,15 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Every line names the request it belongs to (ops.middleware.RequestIdMiddleware); production writes JSON.
+    "filters": {"request_id": {"()": "ops.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "ops.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL")},
     # Wagtail logs every page save and django-tasks every task run at INFO: useful in an audit, noise in a terminal.
     "loggers": {

@@ -14,5 +14,7 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 MEDIA_ROOT = str(BASE_DIR / "var" / "test-media")  # noqa: F405
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# Tests address the admin at /admin/, whatever ADMIN_PATH the developer's shell sets.
+ADMIN_PATH = "admin"
 # Wagtail logs every page save and task run at INFO; tests only need to hear about problems.
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405

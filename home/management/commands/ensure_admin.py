@@ -23,7 +23,9 @@ class Command(BaseCommand):
             user.is_staff = user.is_superuser = user.is_active = True
             user.save()
         self.stdout.write(
-            self.style.SUCCESS(f"Admin login: {settings.BASE_URL}/admin/  user: admin  password: {password}")
+            self.style.SUCCESS(
+                f"Admin login: {settings.BASE_URL}/{settings.ADMIN_PATH}/  user: admin  password: {password}"
+            )
         )
 
     def _generated_password(self):

@@ -1,0 +1,182 @@
+"""Tasks that survive failures: retried with backoff when a service fails, run again when a worker dies.
+
+django-tasks-db 0.13 runs each task once: a failed task stays failed, and a task whose worker was killed
+stays "running" for ever. This module adds the two things production needs, on django-tasks' own hooks:
+
+- **Retry with backoff.** When a task fails with an error that can pass (SMTP down or refusing, a dropped
+  connection, a database blip), the `task_finished` signal puts the same row back in the queue to run after
+  TASK_RETRY_DELAY seconds, doubling each attempt up to an hour, for TASK_MAX_ATTEMPTS attempts. One row per
+  task throughout: its attempts are the workers that ran it, its last error stays on it.
+- **Abandoned tasks run again.** A task "running" for longer than TASK_TIMEOUT lost its worker (killed,
+  out of memory, machine gone); `requeue_abandoned` puts it back. The worker (`manage.py db_worker`, see
+  ops/management/commands/db_worker.py) calls it when it starts and every little while. A mail gives up
+  well within TASK_TIMEOUT (EMAIL_TIMEOUT), so a live task is never taken for a lost one.
+
+Delivery is at least once: a worker killed between sending a mail and recording it sends it again.
+Every task here is a mail whose arguments are ids, so running one twice is harmless, at worst a duplicate.
+"""
+
+import logging
+import random
+import threading
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError, close_old_connections, transaction
+from django.utils import timezone
+from django_tasks import TaskResultStatus, task_backends
+from django_tasks.signals import task_finished
+
+logger = logging.getLogger(__name__)
+
+# Errors that can pass by themselves: smtplib's errors are OSErrors, as are refused and timed-out
+# connections; a database that went away comes back. Anything else (a bug, campaigns.emails.Undeliverable)
+# would fail the same way again.
+TRANSIENT_ERRORS = (OSError, OperationalError, InterfaceError)
+# Recorded on a task put back in the queue because its worker disappeared.
+WORKER_LOST = "ops.tasks.WorkerLost"
+MAX_DELAY = 3600
+
+
+def uses_database_queue():
+    from django_tasks_db import DatabaseBackend
+
+    return isinstance(task_backends["default"], DatabaseBackend)
+
+
+def retry_delay(attempt):
+    """Seconds before attempt `attempt + 1`: TASK_RETRY_DELAY doubled each time, at most an hour, ±20 %
+    so that mails failed together do not all hit the recovering server at the same second."""
+    delay = min(MAX_DELAY, settings.TASK_RETRY_DELAY * 2 ** (attempt - 1))
+    return delay * random.uniform(0.8, 1.2)
+
+
+def is_transient(error_class):
+    return issubclass(error_class, TRANSIENT_ERRORS)
+
+
+def retry_failed_task(sender, task_result, **kwargs):
+    """`task_finished` receiver: put a task that failed for a passing reason back in the queue, later."""
+    db_result = getattr(task_result, "db_result", None)  # only the database queue can run a task again
+    if task_result.status != TaskResultStatus.FAILED or db_result is None or not task_result.errors:
+        return
+    try:
+        error_class = task_result.errors[-1].exception_class
+    except ImportError:
+        return
+    name, attempt = task_result.task.name, task_result.attempts
+    if not is_transient(error_class):
+        logger.error("Task %s %s failed with %s; not retried", name, task_result.id, error_class.__name__)
+        return
+    if attempt >= settings.TASK_MAX_ATTEMPTS:
+        logger.error(
+            "Task %s %s failed with %s %d times; giving up",
+            name,
+            task_result.id,
+            error_class.__name__,
+            attempt,
+        )
+        return
+    delay = retry_delay(attempt)
+    from django_tasks_db.models import DBTaskResult
+
+    try:
+        DBTaskResult.objects.filter(pk=db_result.pk, status=TaskResultStatus.FAILED).update(
+            status=TaskResultStatus.READY,
+            run_after=timezone.now() + timedelta(seconds=delay),
+            finished_at=None,
+        )
+    except DatabaseError:  # the database is down too: the task stays failed, visible in /readyz
+        logger.exception("Could not put task %s %s back in the queue", name, task_result.id)
+        return
+    logger.warning(
+        "Task %s %s failed with %s (attempt %d of %d); trying again in %.0f s",
+        name,
+        task_result.id,
+        error_class.__name__,
+        attempt,
+        settings.TASK_MAX_ATTEMPTS,
+        delay,
+    )
+
+
+def requeue_abandoned():
+    """Put back in the queue every task that has been "running" for longer than TASK_TIMEOUT: its worker is
+    gone. Tasks that already had all their attempts are marked failed instead. Returns how many were requeued.
+    """
+    from django_tasks_db.models import DBTaskResult
+
+    now = timezone.now()
+    requeued = 0
+    with transaction.atomic():
+        abandoned = (
+            DBTaskResult.objects.select_for_update(skip_locked=True)
+            .filter(
+                status=TaskResultStatus.RUNNING, started_at__lt=now - timedelta(seconds=settings.TASK_TIMEOUT)
+            )
+            .only("id", "worker_ids", "task_path")
+        )
+        for task in abandoned:
+            exhausted = len(task.worker_ids) >= settings.TASK_MAX_ATTEMPTS
+            DBTaskResult.objects.filter(pk=task.pk).update(
+                status=TaskResultStatus.FAILED if exhausted else TaskResultStatus.READY,
+                run_after=now,
+                finished_at=now if exhausted else None,
+                exception_class_path=WORKER_LOST,
+                traceback="",
+            )
+            requeued += not exhausted
+            logger.warning(
+                "Task %s %s lost its worker; %s",
+                task.task_path.rsplit(".", 1)[-1],
+                task.pk,
+                "giving up" if exhausted else "running it again",
+            )
+    return requeued
+
+
+def keep_requeuing_abandoned(interval):
+    """Run requeue_abandoned every `interval` seconds in a daemon thread (with its own connection)."""
+
+    def loop():
+        while True:
+            try:
+                requeue_abandoned()
+            except DatabaseError:
+                logger.warning("Could not look for abandoned tasks: database unavailable")
+            finally:
+                close_old_connections()
+            time.sleep(interval)
+
+    thread = threading.Thread(target=loop, name="requeue-abandoned-tasks", daemon=True)
+    thread.start()
+    return thread
+
+
+@dataclass(frozen=True)
+class Failing:
+    retrying: int  # failed at least once, waiting for their next attempt
+    failed: int  # failed for good in the last day
+    last_error: str  # the most recent error's class, e.g. "SMTPServerDisconnected" ("" when none)
+
+
+def failing_summary():
+    """What an operator needs to know about failing tasks (no arguments, no messages: nothing personal)."""
+    from django_tasks_db.models import DBTaskResult
+
+    failed_at_least_once = DBTaskResult.objects.exclude(exception_class_path="")
+    retrying = failed_at_least_once.filter(status=TaskResultStatus.READY)
+    failed = DBTaskResult.objects.failed().filter(finished_at__gte=timezone.now() - timedelta(days=1))
+    latest = (
+        failed_at_least_once.filter(status__in=[TaskResultStatus.READY, TaskResultStatus.FAILED])
+        .order_by("-started_at")
+        .values_list("exception_class_path", flat=True)
+        .first()
+    )
+    return Failing(retrying.count(), failed.count(), (latest or "").rsplit(".", 1)[-1])
+
+
+def connect():
+    task_finished.connect(retry_failed_task, dispatch_uid="ops-retry-failed-task")

@@ -1,0 +1,29 @@
+"""Warnings about an outage, at most once a minute per process, saying how often it happened meanwhile.
+
+While Redis or the database is down every request meets the failure; one warning per request would bury
+the logs (and cost more than the request). The first failure is logged at once, then one line a minute.
+"""
+
+import threading
+import time
+
+INTERVAL = 60.0
+
+
+class ThrottledWarning:
+    def __init__(self, logger, interval=INTERVAL):
+        self.logger = logger
+        self.interval = interval
+        self._lock = threading.Lock()
+        self._last = {}  # message → (monotonic time of the last warning, occurrences since)
+
+    def warn(self, message, *args):
+        now = time.monotonic()
+        with self._lock:
+            last, since = self._last.get(message, (None, 0))
+            if last is not None and now - last < self.interval:
+                self._last[message] = (last, since + 1)
+                return
+            self._last[message] = (now, 0)
+        suffix = f" ({since} more since the last warning)" if since else ""
+        self.logger.warning(message + suffix, *args)

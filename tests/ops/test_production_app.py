@@ -1,0 +1,105 @@
+"""The production app as it runs (gunicorn, config/gunicorn.py, production settings): static files served
+by the app itself, compressed and cached for ever; logs as JSON lines with a request id, and without the
+client's address or anything a signer typed."""
+
+import json
+import re
+import socket
+from urllib.parse import urlencode
+
+import pytest
+
+from tests.builders import build_campaign, build_index, build_site
+from tests.services import collectstatic, production_env, request, running_app
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.redis,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+CLIENT = "203.0.113.77"  # the visitor's address, as the load balancer forwards it
+
+
+@pytest.fixture(scope="module")
+def static_root(tmp_path_factory, django_db_setup):
+    root = tmp_path_factory.mktemp("static")
+    collectstatic(root, production_env())
+    return root
+
+
+@pytest.fixture
+def app(tmp_path, static_root):
+    with running_app(tmp_path, static_root, TRUSTED_PROXIES=1) as (process, port):
+        yield process, port
+
+
+@pytest.fixture
+def campaign():
+    return build_campaign(build_index(build_site()))
+
+
+def stylesheet(port, campaign):
+    html = request(port, campaign.url).text
+    return re.search(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"', html).group(1)
+
+
+def test_static_files_are_hashed_compressed_and_cached_for_ever(app, campaign):
+    _process, port = app
+    path = stylesheet(port, campaign)
+
+    brotli = request(port, path, headers={"Accept-Encoding": "br"})
+    gzipped = request(port, path, headers={"Accept-Encoding": "gzip"})
+    plain = request(port, path)
+
+    assert brotli.status == gzipped.status == plain.status == 200
+    assert brotli.headers["Content-Encoding"] == "br"
+    assert gzipped.headers["Content-Encoding"] == "gzip"
+    assert len(brotli.body) < len(plain.body) / 2
+    assert brotli.headers["Cache-Control"] == "max-age=315360000, public, immutable"
+    assert "Accept-Encoding" in brotli.headers["Vary"]
+    # The unhashed name still works, but only for a minute: it changes with each release.
+    assert request(port, "/static/css/site.css").headers["Cache-Control"] == "max-age=60, public"
+
+
+def test_every_log_line_is_json_with_the_request_id_and_nothing_about_the_visitor(app, campaign):
+    process, port = app
+    signer = {
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "email": "ada.lovelace@example.org",
+        "country": "GB",
+    }
+    signed = request(
+        port,
+        campaign.url,
+        method="POST",
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Origin": "https://campaigns.example.org",
+            "X-Forwarded-For": CLIENT,
+        },
+        body=urlencode(signer),
+    )
+    missing = request(
+        port, "/en-us/no-such-page/?email=ada.lovelace@example.org", headers={"X-Forwarded-For": CLIENT}
+    )
+    with socket.create_connection(("127.0.0.1", port)) as raw:  # a malformed request: gunicorn logs it
+        raw.sendall(b"NONSENSE\r\n\r\n")
+        raw.recv(1024)
+
+    assert signed.status == 303 and missing.status == 404
+    lines = [json.loads(line) for line in process.output().splitlines() if line.strip()]
+    by_request = {}
+    for line in lines:
+        by_request.setdefault(line["request_id"], []).append(line)
+    # The 404: Django's warning and gunicorn's access line share the id the response carried.
+    not_found = by_request[missing.headers["X-Request-ID"]]
+    assert {line["logger"] for line in not_found} == {"django.request", "gunicorn.access"}
+    assert [line["status"] for line in not_found if line["logger"] == "gunicorn.access"] == [404]
+    assert any(line["logger"] == "gunicorn.access" for line in by_request[signed.headers["X-Request-ID"]])
+    assert any("Invalid request from ip=-" in line["message"] for line in lines)
+
+    log = process.output()
+    for secret in (CLIENT, "127.0.0.1", "ada.lovelace", "Lovelace"):
+        assert secret not in log
