@@ -5,7 +5,13 @@ for confirmation gets the link; a repeat signer gets a new link or "you have alr
 each new signature if the campaign asks for it. Tasks take ids, never addresses or names, so no personal data
 waits in the task queue; each task reads the row when it runs. A signer's mail is written in the language
 they signed in.
+
+When the mail server is down or says "try later", a task fails with an OSError and is tried again later,
+with backoff (ops/tasks.py), until it is delivered. Only a server's final "no" to an address (a 5xx reply)
+ends it at once, as Undeliverable.
 """
+
+import smtplib
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -20,12 +26,26 @@ from wagtail.models import Page
 from campaigns import events, signatures
 
 
+class Undeliverable(Exception):
+    """The mail server refused every recipient for good (5xx): sending again would not change its mind."""
+
+
+def _refused_for_good(error):
+    return all(code >= 500 for code, _reply in error.recipients.values())
+
+
 def _send_to_signer(signature, template, context):
     """Render templates/campaigns/emails/<template>_subject.txt and _body.txt in the signer's language."""
     context = {"signature": signature, "site_name": settings.WAGTAIL_SITE_NAME, **context}
     subject = render_to_string(f"campaigns/emails/{template}_subject.txt", context)
     body = render_to_string(f"campaigns/emails/{template}_body.txt", context)
-    send_mail(" ".join(subject.split()), body, None, [signature.email])
+    try:
+        send_mail(" ".join(subject.split()), body, None, [signature.email])
+    except smtplib.SMTPRecipientsRefused as error:
+        if not _refused_for_good(error):
+            raise  # 4xx: "try later", and we will
+        # Raised without the original, whose message quotes the address into the task's stored traceback.
+        raise Undeliverable(f"The mail server refused signature {signature.pk}'s address for good.") from None
 
 
 @task()
