@@ -216,8 +216,9 @@ def _queries_of_a_cold_page(url):
     return f"cold campaign page: {len(steady)} SQL queries ({len(after_publish)} in the first render after a publish)"
 
 
-def _load_signatures(ring, rows):
-    """Add `rows` counted signatures to the Ring campaign with COPY (not HTTP); the database counts them."""
+def _load_signatures(ring, rows, country_of=None):
+    """Add `rows` counted signatures to the Ring campaign with COPY (not HTTP); the database counts them.
+    `country_of(n)` gives the n-th signer's country (default: all US)."""
     from django.db import connection
 
     from campaigns.signatures import Signature
@@ -246,6 +247,8 @@ def _load_signatures(ring, rows):
             for n in range(rows):
                 email = f"bulk{n}@example.org"
                 values = {**fixed, "last_name": f"Signer{n}", "email": email, "email_normalised": email}
+                if country_of is not None:
+                    values["country"] = country_of(n)
                 copy.write_row([_copy_value(values[field.attname]) for field in fields])
         cursor.execute("ANALYZE campaigns_signature")
     return rows  # counted by the database's trigger as they were copied in

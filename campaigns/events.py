@@ -3,15 +3,18 @@
 The signing service (campaigns.signatures) and the privacy service (campaigns.privacy) decide and store; they
 never send a mail or call out. Each emits one event here instead, delivered only once the transaction that
 stored the change commits, so a mail never announces a signature that was rolled back, and a slow receiver
-never holds a row's lock. Receivers subscribe in their app's ready(): campaigns.emails sends the mails.
+never holds a row's lock. Receivers subscribe in their app's ready(): campaigns.emails sends the mails,
+webhooks.delivery queues the deliveries to the organisation's CRM. This module imports nothing of theirs.
 
 Events (keyword arguments besides `sender`, which is always Signature):
 - `signed`: a new signature was stored. signature, page (the locale variant signed).
 - `signed_again`: someone signed a campaign they had signed, and is due a notice (at most one a day).
   signature (the earlier one), page (the variant signed now).
 - `confirmed`: a signature's confirmation link was used and it now counts. signature.
-- `erased`: signatures were deleted on request. signature_ids, campaign_keys.
-- `anonymised`: signatures' personal data was blanked by retention. signature_ids, campaign_keys.
+- `erased`: signatures were deleted (a person forgotten on request, a manager's deletion, or never confirmed).
+  signature_ids, campaign_key: one event per campaign.
+- `anonymised`: signatures' personal data was blanked by retention. signature_ids, campaign_key: one event
+  per campaign and batch.
 
 Receivers get objects as they were when the event was emitted; a receiver that needs more reads it itself.
 A receiver that fails is logged and does not stop the others, nor the reply to the person who signed.

@@ -40,12 +40,17 @@ def erase_signatures(signatures):
             return 0
         # The database takes the counted ones off their campaigns' counts (campaigns/counting.py).
         Signature.objects.filter(pk__in=[pk for pk, _ in rows]).delete()
-        events.emit(
-            events.erased,
-            signature_ids=[pk for pk, _ in rows],
-            campaign_keys=sorted({key for _, key in rows}, key=str),
-        )
+        for campaign_key, signature_ids in _by_campaign(rows).items():
+            events.emit(events.erased, signature_ids=signature_ids, campaign_key=campaign_key)
     return len(rows)
+
+
+def _by_campaign(rows):
+    """{campaign key: [signature ids]} of (id, campaign key) rows: events name one campaign each."""
+    grouped = {}
+    for pk, campaign_key in rows:
+        grouped.setdefault(campaign_key, []).append(pk)
+    return grouped
 
 
 def forget_person(email):
@@ -107,7 +112,7 @@ def anonymise_signatures(signatures, now=None):
         if not batch:
             return total
         done = Signature.objects.filter(pk__in=batch)
-        campaign_keys = sorted(set(done.values_list("campaign_key", flat=True)), key=str)
+        rows = list(done.values_list("pk", "campaign_key"))
         total += done.update(
             first_name="",
             last_name="",
@@ -121,7 +126,8 @@ def anonymise_signatures(signatures, now=None):
             confirmation_key=None,  # the link in the signer's inbox must not lead back to the row
             anonymised_at=now,
         )
-        events.emit(events.anonymised, signature_ids=batch, campaign_keys=campaign_keys)
+        for campaign_key, signature_ids in _by_campaign(rows).items():
+            events.emit(events.anonymised, signature_ids=signature_ids, campaign_key=campaign_key)
 
 
 def closed_at(page, now=None):

@@ -92,6 +92,20 @@ VARIABLES = [
         list,
     ),
     Var("RATE_LIMIT_IPV6_PREFIX", 64, "IPv6 clients are rate-limited per network of this many bits.", int),
+    Var(
+        "PUBLIC_COUNTRY_MINIMUM",
+        10,
+        "The public API shows a country's count only from this many signatures; fewer go into 'other'.",
+        int,
+    ),
+    Var("WEBHOOK_TIMEOUT", 10, "Seconds a webhook receiver has to answer.", int),
+    Var("WEBHOOK_RETRY_DELAY", 30, "Seconds before a failed webhook is sent again; doubles each time.", int),
+    Var(
+        "WEBHOOKS_ALLOW_INTERNAL",
+        False,
+        "Let webhooks go to private addresses and plain http (tests and development only).",
+        bool,
+    ),
     Var("LOG_LEVEL", "INFO", "Root log level."),
     Var(
         "SECURE_SSL_REDIRECT",

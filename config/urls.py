@@ -1,16 +1,20 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from api import urls as api_urls
+from api import views as api_views
 from campaigns import urls as campaign_urls
 from search import views as search_views
 
 urlpatterns = [
     path(f"{settings.ADMIN_PATH}/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # The public API's description, the same in every language; the API itself is under each language's prefix.
+    path("api/v1/openapi.json", api_views.description, name="api_description"),
 ]
 
 if settings.DEBUG:
@@ -24,6 +28,7 @@ if settings.DEBUG:
 # ("/", "/campaigns/ring/") is redirected by LocaleMiddleware to the visitor's Accept-Language locale.
 urlpatterns += i18n_patterns(
     path("search/", search_views.search, name="search"),
+    path("api/v1/", include(api_urls)),
     path("", include(campaign_urls)),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
@@ -31,3 +36,6 @@ urlpatterns += i18n_patterns(
 
 # A 503 with Retry-After while the database is unreachable, Django's 500 otherwise (ops/errors.py).
 handler500 = "ops.errors.server_error"
+
+# The API under no language's prefix, or a prefix that is no language: JSON that says so (api/views.py).
+urlpatterns += [re_path(r"^(?P<prefix>[\s\S]*)api/v1/(?P<rest>[\s\S]*)$", api_views.unknown_language)]

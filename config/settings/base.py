@@ -21,6 +21,8 @@ WAGTAILADMIN_BASE_URL = BASE_URL
 INSTALLED_APPS = [
     "home",
     "campaigns",
+    "api",
+    "webhooks",
     "search",
     "ops",  # before django_tasks_db: its db_worker command replaces the library's (ops/management/commands)
     "wagtail_localize",
@@ -308,6 +310,19 @@ PERMISSIONS_POLICY_DENY = [
     "usb",
     "xr-spatial-tracking",
 ]
+
+# The public API's counts by country show a country only once this many signatures name it; smaller
+# groups are summed into "other", so that nobody can be picked out from a small count (api/data.py).
+PUBLIC_COUNTRY_MINIMUM = env("PUBLIC_COUNTRY_MINIMUM")
+
+# Webhooks (webhooks/): where the organisation's CRM hears about signatures. Each POST waits at most
+# WEBHOOK_TIMEOUT seconds; a failed one is tried again after WEBHOOK_RETRY_DELAY seconds, doubling each time,
+# for WEBHOOK_RETRY_FOR seconds. Addresses inside private networks (and plain http) are refused unless
+# WEBHOOKS_ALLOW_INTERNAL is set, for tests and local development (webhooks/sending.py).
+WEBHOOK_TIMEOUT = env("WEBHOOK_TIMEOUT")
+WEBHOOK_RETRY_DELAY = env("WEBHOOK_RETRY_DELAY")
+WEBHOOK_RETRY_FOR = 24 * 3600
+WEBHOOKS_ALLOW_INTERNAL = env("WEBHOOKS_ALLOW_INTERNAL")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,0 +1,142 @@
+"""An administrator adds an endpoint in the admin, copies its secret (shown once), reads the delivery log and
+retries a delivery by hand; nobody else may see or touch any of it; addresses inside our network are refused."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from tests.builders import build_campaign, build_index, build_site, log_in
+from webhooks import sending
+from webhooks.models import SIGNATURE_CREATED, SIGNATURE_ERASED, SIGNATURES_ANONYMISED, Delivery, Endpoint
+
+pytestmark = pytest.mark.django_db
+
+ADD = "/admin/webhooks_endpoint/new/"
+
+
+@pytest.fixture
+def admin_client(client):
+    user = get_user_model().objects.create_superuser("root", password="pw")
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def public_host(monkeypatch):
+    """crm.example.org resolves to a public address (no DNS here), 10.0.0.5 stays private."""
+    real = sending.socket.getaddrinfo
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host == "crm.example.org":
+            return [(2, 1, 6, "", ("93.184.215.14", port))]
+        if host == "internal.example.org":
+            return [(2, 1, 6, "", ("10.0.0.5", port))]
+        return real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(sending.socket, "getaddrinfo", getaddrinfo)
+
+
+def form(**overrides):
+    data = {"name": "Coalition CRM", "url": "https://crm.example.org/hooks", "events": [SIGNATURE_CREATED]}
+    data.update(overrides)
+    return data
+
+
+def test_an_administrator_adds_an_endpoint_and_sees_its_secret_once(admin_client, public_host):
+    campaign = build_campaign(build_index(build_site()))
+
+    response = admin_client.post(ADD, form(campaigns=[str(campaign.translation_key)]), follow=True)
+
+    endpoint = Endpoint.objects.get()
+    assert endpoint.campaigns == [str(campaign.translation_key)] and endpoint.events == [SIGNATURE_CREATED]
+    assert endpoint.secret.startswith("whsec_")
+    assert endpoint.secret in response.content.decode()
+    again = admin_client.get(f"/admin/webhooks_endpoint/edit/{endpoint.pk}/")
+    assert endpoint.secret not in again.content.decode()
+
+    admin_client.post(f"/admin/webhooks/endpoint/{endpoint.pk}/new-secret/")
+    replaced = Endpoint.objects.get().secret
+    assert replaced != endpoint.secret
+    assert replaced in admin_client.get(f"/admin/webhooks_endpoint/edit/{endpoint.pk}/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://127.0.0.1/hooks",
+        "https://10.1.2.3/hooks",
+        "https://169.254.169.254/latest/meta-data/",
+        "https://[::1]/hooks",
+        "https://internal.example.org/hooks",
+    ],
+)
+def test_an_address_inside_a_private_network_is_refused(admin_client, public_host, url):
+    response = admin_client.post(ADD, form(url=url))
+
+    assert response.status_code == 200
+    assert "leads into a private network" in response.content.decode()
+    assert not Endpoint.objects.exists()
+
+
+def test_plain_http_is_refused_unless_internal_addresses_are_allowed(admin_client, public_host, settings):
+    assert (
+        "must start with https://"
+        in admin_client.post(ADD, form(url="http://crm.example.org/")).content.decode()
+    )
+
+    settings.WEBHOOKS_ALLOW_INTERNAL = True
+    admin_client.post(ADD, form(url="http://127.0.0.1:9999/hooks"))
+    assert Endpoint.objects.get().url == "http://127.0.0.1:9999/hooks"
+
+
+def test_sending_refuses_a_private_address_even_if_one_was_stored(settings):
+    result = sending.post("https://169.254.169.254/latest/", b"{}", {})
+
+    assert result.status is None and "private network" in result.error
+
+
+def test_a_receiver_of_signers_details_must_hear_about_erasures(admin_client, public_host):
+    response = admin_client.post(ADD, form(personal_data="on"))
+    assert "must also be told when to delete them" in response.content.decode()
+
+    admin_client.post(
+        ADD, form(personal_data="on", events=[SIGNATURE_CREATED, SIGNATURE_ERASED, SIGNATURES_ANONYMISED])
+    )
+    assert Endpoint.objects.get().personal_data
+
+
+def test_a_delivery_is_listed_with_its_error_and_retried_by_hand(admin_client, settings):
+    settings.WEBHOOKS_ALLOW_INTERNAL = True
+    endpoint = Endpoint.objects.create(
+        name="CRM", url="http://127.0.0.1:9/nothing-listens", events=[SIGNATURE_CREATED]
+    )
+    failed = Delivery.objects.create(
+        endpoint=endpoint,
+        event=SIGNATURE_CREATED,
+        subject="signature:1",
+        payload={},
+        status="failed",
+        attempts=12,
+        last_error="HTTP 503 Service Unavailable: down for maintenance",
+    )
+
+    listing = admin_client.get("/admin/webhooks_delivery/?status=failed").content.decode()
+    assert "down for maintenance" in listing and "Retry now" in listing
+
+    admin_client.post(f"/admin/webhooks/delivery/{failed.pk}/retry/")
+    failed.refresh_from_db()
+    assert failed.attempts == 13  # tried again at once (the test's tasks run immediately)
+    assert failed.status == "pending" and "ConnectionRefusedError" in failed.last_error
+
+
+@pytest.mark.parametrize("group", ["Editors", "Signature managers", "Translators"])
+@pytest.mark.parametrize(
+    "url",
+    [ADD, "/admin/webhooks_endpoint/", "/admin/webhooks_delivery/", "/admin/webhooks/delivery/1/retry/"],
+)
+def test_nobody_but_administrators_sees_webhooks(client, group, url):
+    log_in(client, group)
+
+    response = client.post(url) if url.endswith("retry/") else client.get(url)
+
+    assert response.status_code in (302, 403)
+    assert "Coalition" not in response.content.decode()
