@@ -26,7 +26,7 @@ from webhooks.models import (
     new_secret,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 SIGNER = {
     "first_name": "Zofia",

@@ -15,7 +15,7 @@ from campaigns import signatures
 from tests.builders import build_campaign, build_index, build_site
 from webhooks.models import EVENTS, Delivery, Endpoint
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -74,11 +74,21 @@ def test_a_worker_killed_mid_delivery_loses_nothing(receiver, settings_for_queue
     finally:
         worker.terminate()
         worker.wait(10)
+        _close_workers_connections()
 
     ids = {request["headers"]["webhook-id"] for request in receiver.requests}
     assert len(ids) == 1 and len(receiver.requests) == 2  # the same event, sent again: at least once
     assert Delivery.objects.get().attempts == 2
     assert endpoint.deliveries.count() == 1
+
+
+def _close_workers_connections():
+    """The killed worker's database session may linger a moment: end it, so the test database can be dropped."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture
