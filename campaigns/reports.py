@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import Count, Q
+from django.db.models.fields.json import KT
 from django.db.models.functions import TruncDate
 from django_countries import countries
 
@@ -60,6 +61,10 @@ class CampaignSummary:
     newsletter: int
     per_locale: list[tuple[str, str, int]]  # (code, language name, count)
     per_country: list[tuple[str, str, int]]  # (code, country name, count)
+    per_origin: list[
+        tuple[str, int]
+    ]  # (the site itself, or a partner site whose embedded form was used; count)
+    per_utm_source: list[tuple[str, int]]  # (utm_source, or "" for none; count)
     per_day: list[tuple[date, int]]  # every day from the first signature to the last
     chart: Chart
 
@@ -92,6 +97,27 @@ def campaign_summary(campaign_key):
         (code, countries.name(code) if code else "", n)
         for code, n in signatures.values_list("country").annotate(n=Count("pk")).order_by("-n", "country")
     ]
+    # The site itself first, then each partner site whose embedded petition was used, most first.
+    per_origin = sorted(
+        (
+            (partner or "", n)
+            for partner, n in signatures.annotate(partner=KT("source__partner"))
+            .values_list("partner")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ),
+        key=lambda row: (row[0] != "", -row[1], row[0]),
+    )
+    per_utm_source = sorted(
+        (
+            (utm_source or "", n)
+            for utm_source, n in signatures.annotate(utm=KT("source__utm_source"))
+            .values_list("utm")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ),
+        key=lambda row: (-row[1], row[0]),
+    )
     per_day = _fill_days(
         dict(
             signatures.annotate(day=TruncDate("submit_time"))
@@ -104,6 +130,8 @@ def campaign_summary(campaign_key):
         public_count=signature_count(campaign_key),
         per_locale=per_locale,
         per_country=per_country,
+        per_origin=per_origin,
+        per_utm_source=per_utm_source,
         per_day=per_day,
         chart=daily_chart(per_day),
         **totals,

@@ -306,3 +306,19 @@ def test_hostile_addresses_get_a_clear_answer_not_a_server_error(
 ):
     response = admin_client.get(path.format(ring=campaigns[0].pk), params)
     assert response.status_code in (200, 302, 404)
+
+
+def test_the_summary_says_where_people_signed(admin_client, campaigns):
+    ring = campaigns[0]
+    build_signature(ring, source={"utm_source": "newsletter"})
+    build_signature(ring, source={"utm_source": "newsletter", "partner": "Privacy Alliance", "partner_id": 1})
+    build_signature(ring, source={"partner": "Privacy Alliance", "partner_id": 1})
+    build_signature(ring, source={})
+
+    summary = campaign_summary(ring.translation_key)
+
+    assert summary.per_origin == [("", 2), ("Privacy Alliance", 2)]  # the site itself, then each partner
+    assert summary.per_utm_source == [("", 2), ("newsletter", 2)]
+    content = admin_client.get(reverse("campaigns_signature_summary", args=[ring.pk])).content.decode()
+    assert "Privacy Alliance’s site (embedded petition)" in content and "This site" in content
+    assert 'data-utm-source="newsletter"' in content
