@@ -7,7 +7,10 @@
  *   once, without confirmation) and swaps in the thank-you state;
  * - the count is refreshed from the JSON count endpoint when the page loads, so a page served from a
  *   cache shows a fresh figure;
- * - the hidden source fields get the page's utm_* parameters and the referring site's host.
+ * - the hidden source fields get the page's utm_* parameters and the referring site's host;
+ * - a "sign" link to the petition (#sign) puts the cursor in the form's first field.
+ * After a background post, focus moves to the thank-you heading or to the first field in error, and the
+ * outcome is said aloud: the thank-you heading through the status region, mistakes through the alert.
  * If the background post fails (offline, an unexpected answer), the form is posted the plain way.
  */
 (function () {
@@ -149,10 +152,17 @@
             describedBy(control, id, true);
             first = first || container.querySelector("input, select, textarea");
         });
+        // The alert is read out as soon as it has words: that fields need correcting, and any error that
+        // belongs to no one field (a closed petition, too many signatures from one connection).
+        if (first) {
+            var summary = document.createElement("p");
+            summary.textContent = form.getAttribute("data-mistakes-message");
+            alertBox.appendChild(summary);
+        }
         if (general.length) {
             alertBox.appendChild(errorList("petition-errors", general));
-            alertBox.hidden = false;
         }
+        alertBox.hidden = !alertBox.firstChild;
         if (first) {
             first.focus();
         }
@@ -161,10 +171,39 @@
     function showState(html) {
         var state = root.querySelector("[data-petition-state]");
         state.innerHTML = html;
-        var heading = state.querySelector("[data-petition-thanks]");
+        var heading = state.querySelector("[data-petition-thanks-heading]");
+        var status = root.querySelector("[data-petition-status]");
         if (heading) {
             heading.focus();
+            if (status) {
+                status.textContent = heading.textContent;
+            }
         }
+    }
+
+    // The petition's first field, or nothing when the petition is closed or already signed.
+    function firstField() {
+        return root.querySelector("[data-petition-form] [data-field] input, [data-petition-form] [data-field] select, [data-petition-form] [data-field] textarea");
+    }
+
+    function focusFormFromLinks() {
+        document.querySelectorAll("a[href='#sign']").forEach(function (link) {
+            link.addEventListener("click", function () {
+                var field = firstField();
+                if (!field) {
+                    return; // the browser scrolls to the petition, as without this script
+                }
+                // After the browser has scrolled to the petition: the cursor in the first field, which is
+                // brought into view only if the petition's heading and count left it below the screen.
+                window.setTimeout(function () {
+                    field.focus({ preventScroll: true });
+                    var box = field.getBoundingClientRect();
+                    if (box.bottom > window.innerHeight || box.top < 0) {
+                        field.scrollIntoView({ block: "nearest" });
+                    }
+                }, 0);
+            });
+        });
     }
 
     function enhance(form) {
@@ -220,5 +259,6 @@
     if (form) {
         enhance(form);
     }
+    focusFormFromLinks();
     refreshCount();
 })();

@@ -59,7 +59,7 @@ def test_signing_without_javascript_on_a_cached_page(no_js, cached_campaign):
     fill_form(no_js, "joe@example.org")
     no_js.get_by_role("button", name="Sign the petition").click()
 
-    no_js.wait_for_url(re.compile(r"/thank-you/$"))
+    no_js.wait_for_url(re.compile(r"/thank-you/#petition-state$"))
     expect(no_js.get_by_text("Thank you for signing!")).to_be_visible()
     assert Signature.objects.get().email == "joe@example.org"
     assert signature_count(ring.translation_key) == 1

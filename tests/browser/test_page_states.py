@@ -115,7 +115,7 @@ def thank_you_with_javascript(page, site, locale, settings):
     page.goto(site.path("amazon-ring", locale))
     fill_petition(page)
     petition_form(page).locator("[type=submit]").click()
-    expect(page.locator("[data-petition-thanks]")).to_be_focused()
+    expect(page.locator("[data-petition-thanks-heading]")).to_be_focused()
 
 
 @state("thank-you-no-js")
@@ -124,7 +124,7 @@ def thank_you_without_javascript(page, site, locale, settings):
     page.goto(site.path("amazon-ring", locale))
     fill_petition(page)
     petition_form(page).locator("[type=submit]").click()
-    page.wait_for_url("**/thank-you/")
+    page.wait_for_url("**/thank-you/#petition-state")
     expect(page.locator("[data-petition-thanks]")).to_be_visible()
 
 

@@ -52,7 +52,7 @@ def test_signing_without_javascript_posts_and_lands_on_the_thank_you_page(chromi
         fill_form(page, f"jane-{uuid.uuid4().hex[:8]}@example.org")
         page.get_by_role("button", name="Sign the petition").click()
 
-        page.wait_for_url(re.compile(r"/thank-you/$"))
+        page.wait_for_url(re.compile(r"/thank-you/#petition-state$"))
         expect(page.get_by_text("Thank you for signing!")).to_be_visible()
     assert signature_count(campaign.translation_key) == before + 1
 
@@ -68,7 +68,7 @@ def test_the_confirmation_link_opens_a_page_whose_button_confirms(chromium, demo
         page.goto(demo_site.path("amazon-ring"))
         fill_form(page, email)
         page.get_by_role("button", name="Sign the petition").click()
-        page.wait_for_url(re.compile(r"/thank-you/$"))
+        page.wait_for_url(re.compile(r"/thank-you/#petition-state$"))
         before = signature_count(ring.translation_key)
         message = next(message for message in mail.outbox if message.to == [email])
         link = re.search(r"https?://\S+(/en-us/sign/confirm/\S+/)", message.body).group(1)
