@@ -8,7 +8,9 @@ a restore from a backup, a script. Nothing can store a signature and forget its 
 one statement (one round trip) instead of a transaction of two.
 
 On PostgreSQL the row is picked at random among COUNTER_SHARDS, so concurrent signers rarely wait on one
-row's lock (bench/counter_contention.py measured why); SQLite has one writer at a time and uses one row.
+row's lock (bench/counter_contention.py measured why), and the triggers work per statement, so a statement
+that stores or deletes a million signatures moves each campaign's count once; SQLite has one writer at a
+time and uses one row.
 
 The triggers are (re)installed after every `migrate` (an idempotent post_migrate step), because SQLite drops
 a table's triggers whenever a migration rebuilds the table. tests/campaigns/test_counting.py proves each path.
@@ -16,39 +18,53 @@ a table's triggers whenever a migration rebuilds the table. tests/campaigns/test
 
 from campaigns.signatures import COUNTER_SHARDS
 
-POSTGRESQL_CREATE = [
-    """
-    CREATE OR REPLACE FUNCTION campaigns_signature_count() RETURNS trigger AS $$
-    DECLARE
-        delta integer := 0;
-        campaign uuid;
-    BEGIN
-        IF TG_OP = 'INSERT' THEN
-            IF NEW.counted THEN delta := 1; campaign := NEW.campaign_key; END IF;
-        ELSIF TG_OP = 'DELETE' THEN
-            IF OLD.counted THEN delta := -1; campaign := OLD.campaign_key; END IF;
-        ELSIF NEW.counted AND NOT OLD.counted THEN
-            delta := 1; campaign := NEW.campaign_key;
-        ELSIF OLD.counted AND NOT NEW.counted THEN
-            delta := -1; campaign := OLD.campaign_key;
-        END IF;
-        IF delta <> 0 THEN
-            INSERT INTO campaigns_signaturecounter (campaign_key, shard, count)
-            VALUES (campaign, floor(random() * {shards})::smallint, delta)
-            ON CONFLICT (campaign_key, shard)
-            DO UPDATE SET count = campaigns_signaturecounter.count + EXCLUDED.count;
-        END IF;
-        RETURN NULL;
-    END;
-    $$ LANGUAGE plpgsql
-    """,
-    "DROP TRIGGER IF EXISTS campaigns_signature_count ON campaigns_signature",
-    """
-    CREATE TRIGGER campaigns_signature_count
-    AFTER INSERT OR DELETE OR UPDATE OF counted ON campaigns_signature
-    FOR EACH ROW EXECUTE FUNCTION campaigns_signature_count()
-    """,
-]
+# PostgreSQL: statement-level triggers over the statement's transition tables, so a statement touching many
+# signatures (a COPY of a million, a campaign's rows deleted) changes each campaign's count once. Per-row
+# triggers would update the same few counter rows a million times in one transaction, each update walking a
+# longer chain of row versions: quadratic. A signature stored alone costs the same either way.
+_POSTGRESQL_ADD = """
+    INSERT INTO campaigns_signaturecounter (campaign_key, shard, count)
+    SELECT campaign_key, floor(random() * {shards})::smallint, delta FROM (
+        {changes}
+    ) AS changes WHERE delta <> 0
+    ON CONFLICT (campaign_key, shard)
+    DO UPDATE SET count = campaigns_signaturecounter.count + EXCLUDED.count
+"""
+_POSTGRESQL_CHANGES = {
+    "insert": "SELECT campaign_key, count(*) AS delta FROM added WHERE counted GROUP BY campaign_key",
+    "delete": "SELECT campaign_key, -count(*) AS delta FROM removed WHERE counted GROUP BY campaign_key",
+    "update": (
+        "SELECT after.campaign_key, sum(CASE WHEN after.counted AND NOT before.counted THEN 1 "
+        "WHEN before.counted AND NOT after.counted THEN -1 ELSE 0 END) AS delta "
+        "FROM changed AS after JOIN unchanged AS before ON before.id = after.id GROUP BY after.campaign_key"
+    ),
+}
+_POSTGRESQL_TRANSITIONS = {
+    "insert": "REFERENCING NEW TABLE AS added",
+    "delete": "REFERENCING OLD TABLE AS removed",
+    "update": "REFERENCING NEW TABLE AS changed OLD TABLE AS unchanged",
+}
+
+
+def _postgresql_statements(shards):
+    statements = []
+    for event, changes in _POSTGRESQL_CHANGES.items():
+        function = f"campaigns_signature_count_{event}"
+        body = _POSTGRESQL_ADD.replace("{shards}", str(shards)).replace("{changes}", changes)
+        statements += [
+            f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger AS $$ BEGIN {body}; RETURN NULL; END; $$ "
+            "LANGUAGE plpgsql",
+            f"DROP TRIGGER IF EXISTS {function} ON campaigns_signature",
+            f"CREATE TRIGGER {function} AFTER {event.upper()} ON campaigns_signature "
+            f"{_POSTGRESQL_TRANSITIONS[event]} FOR EACH STATEMENT EXECUTE FUNCTION {function}()",
+        ]
+    # The per-row trigger of the first version of this module, if a database still has it.
+    statements += [
+        "DROP TRIGGER IF EXISTS campaigns_signature_count ON campaigns_signature",
+        "DROP FUNCTION IF EXISTS campaigns_signature_count()",
+    ]
+    return statements
+
 
 _SQLITE_UPSERT = """
     INSERT INTO campaigns_signaturecounter (campaign_key, shard, count) VALUES ({key}, 0, {delta})
@@ -70,7 +86,7 @@ SQLITE_CREATE = [
 def trigger_statements(vendor, shards=COUNTER_SHARDS):
     """The statements that create (or replace) the counting triggers on this kind of database."""
     if vendor == "postgresql":
-        return [sql.replace("{shards}", str(shards)) for sql in POSTGRESQL_CREATE]
+        return _postgresql_statements(shards)
     if vendor == "sqlite":
         return SQLITE_CREATE
     raise NotImplementedError(

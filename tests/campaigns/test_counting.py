@@ -86,3 +86,30 @@ def test_on_postgresql_signatures_spread_over_the_counter_rows(campaign):
     rows = SignatureCounter.objects.filter(campaign_key=campaign.translation_key)
     assert sum(row.count for row in rows) == 64
     assert rows.count() > 1  # 64 signatures all on one of 8 rows: 1 in 8**63
+
+
+def test_statements_of_many_signatures_count_each_of_them_once(campaign):
+    from tests.builders import build_campaign
+
+    other = build_campaign(campaign.get_parent(), slug="other", title="Other")
+    rows = [
+        Signature(
+            page=page,
+            campaign_key=page.translation_key,
+            locale="en-us",
+            email=f"bulk{n}@example.org",
+            email_normalised=f"bulk{n}@example.org",
+            consent_text="",
+            form_data={},
+            counted=n % 3 != 0,
+        )
+        for n, page in enumerate([campaign] * 30 + [other] * 12)
+    ]
+    Signature.objects.bulk_create(rows)  # one INSERT of 42 rows
+    assert (count(campaign), count(other)) == (20, 8)
+
+    Signature.objects.filter(campaign_key=campaign.translation_key, counted=False).update(counted=True)
+    assert count(campaign) == 30
+
+    Signature.objects.filter(campaign_key__in=[campaign.translation_key, other.translation_key]).delete()
+    assert (count(campaign), count(other)) == (0, 0)
