@@ -132,6 +132,7 @@ VARIABLES = [
     ),
     Var("PORT", 8000, "The port gunicorn listens on.", int),
     Var("WEB_CONCURRENCY", None, "gunicorn worker processes; default two per CPU core.", int),
+    Var("WEB_THREADS", 4, "Threads per gunicorn worker process.", int),
     Var("ADMIN_PASSWORD", None, "Password for the demo admin user created by `make run`."),
 ]
 

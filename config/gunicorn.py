@@ -16,12 +16,16 @@ from config.env import env  # noqa: E402
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
 bind = f"0.0.0.0:{env('PORT')}"
-# Sync workers: each handles one request at a time, and a request here is short (a cached page is served
-# in well under a millisecond, a signature in a few). Two per core keeps the cores busy while others wait
-# on PostgreSQL or Redis; raise WEB_CONCURRENCY on bigger machines or run more machines.
+# Two worker processes per core keep the cores busy while others wait on PostgreSQL or Redis; raise
+# WEB_CONCURRENCY on bigger machines or run more machines.
 workers = env("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1)
-worker_class = "sync"
-# A worker stuck longer than this is killed and replaced; signing and page views take milliseconds.
+# Threaded workers: a request here is short (a cached page in well under a millisecond, a signature in a
+# few), but a signature manager's export of a million rows streams for tens of seconds. A sync worker busy
+# that long stops answering gunicorn's heartbeat and is killed mid-download; a threaded worker keeps
+# answering it while one of its threads streams, and its other threads serve visitors meanwhile.
+worker_class = "gthread"
+threads = env("WEB_THREADS")
+# A worker whose main loop is stuck longer than this is killed and replaced.
 timeout = 30
 graceful_timeout = 20
 keepalive = 5

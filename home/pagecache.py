@@ -26,6 +26,7 @@ down), pages are rendered as if nothing were cached: slower, never wrong.
 """
 
 import hashlib
+import threading
 import time
 from collections import OrderedDict
 from urllib.parse import parse_qsl
@@ -60,6 +61,7 @@ SAFE_METHODS = ("GET", "HEAD")
 KEPT_HEADERS_EXCLUDED = frozenset(("date", "content-length", "cache-control", "etag", "age"))
 
 _local = OrderedDict()
+_local_lock = threading.Lock()  # threaded gunicorn workers share it
 
 
 def allow(request):
@@ -150,10 +152,11 @@ def _lookup(key, number, now):
 
 
 def _remember(key, entry):
-    _local[key] = entry
-    _local.move_to_end(key)
-    while len(_local) > LOCAL_ENTRIES:
-        _local.popitem(last=False)
+    with _local_lock:
+        _local[key] = entry
+        _local.move_to_end(key)
+        while len(_local) > LOCAL_ENTRIES:
+            _local.popitem(last=False)
 
 
 def _store(request, key, number, response, now):

@@ -12,6 +12,7 @@ Memory: one light row per live page (no StreamField bodies), fine for the hundre
 a campaign site has.
 """
 
+import threading
 import time
 from functools import cached_property
 
@@ -62,7 +63,7 @@ class SiteStructure:
         self.built_at = time.monotonic()
         self._sites = {}
         self._routes = {}
-        self._specific = {}
+        self._threads = threading.local()
         self._next_change = None
         self.memo = {}  # other modules' per-generation answers (campaigns.forms keeps form classes here)
 
@@ -185,8 +186,8 @@ class SiteStructure:
 
         Wagtail walks the tree from the site's root, a query per level. Here the live, public page whose
         address is the longest prefix of the path is found in memory, fetched as its specific type (once per
-        structure: the same object, only read, serves this generation's requests in this process, so a
-        signature costs no query to find its page), and asked to route the rest itself (a RoutablePageMixin subpath such as `thank-you/`), so its own rules (live,
+        structure and thread: the same object, only read, serves this generation's requests, so a signature
+        costs no query to find its page), and asked to route the rest itself (a RoutablePageMixin subpath such as `thank-you/`), so its own rules (live,
         its routes) still decide. Where a page on the way routes its children's paths itself (it overrides
         `route`), or the path leads to no page known here (a restricted or draft page), Wagtail's own walk
         decides. Raises Http404 where Wagtail would.
@@ -202,14 +203,17 @@ class SiteStructure:
                 break
         if page is None or not self._routes_children_plainly(page, root):
             return root.specific.route(request, components)
-        specific = self._specific.get(page.pk)
+        # One object per thread: a page renders its body lazily, and two threads rendering one object at once
+        # could trip over each other.
+        objects = self._threads.__dict__.setdefault("specific", {})
+        specific = objects.get(page.pk)
         if specific is None:
             model = page.specific_class
             related = getattr(model, "serve_select_related", ())
             specific = model.objects.select_related(*related).filter(pk=page.pk).first()
             if specific is None:  # deleted since this structure was built
                 raise Http404
-            self._specific[page.pk] = specific
+            objects[page.pk] = specific
         return specific.route(request, components[consumed:])
 
     @cached_property

@@ -40,7 +40,9 @@ FORMULA_STARTS = "=+-@\t\r"
 # readers on `,` or tabs whatever the quoting, and every line of a multi-line value may become a row.
 CELL_BREAKS = ",;\t\r\n"
 _FORMULA_AT_CELL_START = re.compile(rf"(^|[{CELL_BREAKS}])(?=[ \"]*[{re.escape(FORMULA_STARTS)}])")
-_FORMULA_CHARACTERS = frozenset(FORMULA_STARTS)
+# A formula can only begin at the start of the text (after spaces or quotes) or after a cell break.
+_RISKY_FIRST_CHARACTERS = frozenset(FORMULA_STARTS + ' "')
+_CELL_BREAK_CHARACTERS = frozenset(CELL_BREAKS)
 # Rows written to the CSV response per chunk: one write to the network per chunk, not per row.
 CSV_ROWS_PER_CHUNK = 500
 
@@ -52,8 +54,8 @@ def spreadsheet_text(text):
     is what spreadsheets themselves do for typed text ("'=1+1" shows as text). Nothing else changes, so a
     name such as "Jean-Luc" or a comment "Yes - and more; now." reads as typed.
     """
-    if _FORMULA_CHARACTERS.isdisjoint(text):  # most names and addresses: nothing can start a formula
-        return text
+    if not text or (text[0] not in _RISKY_FIRST_CHARACTERS and _CELL_BREAK_CHARACTERS.isdisjoint(text)):
+        return text  # most names and addresses: no place where a formula could begin
     return _FORMULA_AT_CELL_START.sub(r"\1'", text)
 
 
@@ -116,7 +118,10 @@ class SignatureExport:
         """Each signature as a list of Python values (datetimes, booleans, strings), read in chunks."""
         lookups = [lookup for _heading, lookup in self.columns] + ["form_data", "source"]
         names = [name for name, _label in self.questions]
-        for values in self.queryset.values_list(*lookups).iterator(chunk_size=EXPORT_CHUNK):
+        # Newest first by id, which PostgreSQL reads straight off the primary key's index: ordering a million
+        # rows by signing time would sort them all before the first could leave.
+        rows = self.queryset.order_by("-pk").values_list(*lookups)
+        for values in rows.iterator(chunk_size=EXPORT_CHUNK):
             *standard, answers, source = values
             answers = dict(answers or {})
             extra = [_answer(answers.pop(name, None)) for name in names]
@@ -135,10 +140,11 @@ class SignatureExport:
             return text
 
         def lines():
-            writer.writerow([_csv_value(heading) for heading in self.headings()])
+            cell = _csv_cell()
+            writer.writerow([cell(heading) for heading in self.headings()])
             yield chunk()  # the download starts at once
             for number, row in enumerate(self.rows(), 1):
-                writer.writerow([_csv_value(value) for value in row])
+                writer.writerow([cell(value) for value in row])
                 if number % CSV_ROWS_PER_CHUNK == 0:
                     yield chunk()
             yield chunk()
@@ -181,14 +187,22 @@ def _answer(value):
     return "" if value is None else value
 
 
-def _csv_value(value):
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, datetime.datetime):
-        return value.astimezone(datetime.UTC).isoformat()
-    return spreadsheet_text(str(value))
+def _csv_cell():
+    """A function that writes one value as CSV text: the export's words for yes and no are looked up once,
+    not for every cell of a million rows, and text (the most common value) is checked first."""
+    words = {True: _("yes"), False: _("no"), None: ""}
+
+    def cell(value):
+        kind = type(value)
+        if kind is str:
+            return spreadsheet_text(value)
+        if kind is bool or value is None:
+            return words[value]
+        if kind is datetime.datetime:
+            return value.astimezone(datetime.UTC).isoformat()
+        return spreadsheet_text(str(value))
+
+    return cell
 
 
 def _xlsx_value(value):
