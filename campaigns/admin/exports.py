@@ -6,12 +6,9 @@ not grow with the number of signatures:
 
 - CSV is a StreamingHttpResponse: rows are written to the response as they are read, CSV_ROWS_PER_CHUNK
   at a time.
-- XLSX is built with openpyxl's write-only mode, which serialises every appended row straight to a
-  temporary file and keeps no cell objects (strings are written inline, so no shared-string table
-  grows either). The finished workbook is zipped into another temporary file and sent from there in
-  blocks. In memory at any time: one chunk of database rows and one row being written; on disk: about
-  twice the size of the finished file. A ZIP's directory comes last, so an XLSX download starts only
-  once the whole file is written; CSV starts at once.
+- XLSX is a StreamingHttpResponse too (campaigns/admin/xlsx.py): the sheet's XML is deflated into the
+  ZIP as rows are read, and the download starts at once. In memory at any time: one chunk of database
+  rows and one chunk of compressed output.
 
 Every text that leaves in a spreadsheet goes through `spreadsheet_text`, which keeps it from being read as
 a formula ("CSV injection"): this export and Wagtail's own submissions export (`views.SubmissionsListView`)
@@ -21,13 +18,16 @@ both use it, for headings and cells alike.
 import csv
 import datetime
 import io
+import json
 import re
-import tempfile
 
-from django.http import FileResponse, StreamingHttpResponse
+from django.db.models import TextField
+from django.db.models.functions import Cast
+from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from campaigns.admin import xlsx
 from campaigns.pages import CampaignFormField
 
 EXPORT_CHUNK = 2000
@@ -116,14 +116,20 @@ class SignatureExport:
 
     def rows(self):
         """Each signature as a list of Python values (datetimes, booleans, strings), read in chunks."""
-        lookups = [lookup for _heading, lookup in self.columns] + ["form_data", "source"]
+        lookups = [lookup for _heading, lookup in self.columns]
         names = [name for name, _label in self.questions]
         # Newest first by id, which PostgreSQL reads straight off the primary key's index: ordering a million
-        # rows by signing time would sort them all before the first could leave.
-        rows = self.queryset.order_by("-pk").values_list(*lookups)
+        # rows by signing time would sort them all before the first could leave. The two JSON columns come as
+        # text and are parsed only when not empty, which most rows' answers are.
+        rows = (
+            self.queryset.order_by("-pk")
+            .annotate(answers_text=Cast("form_data", TextField()), source_text=Cast("source", TextField()))
+            .values_list(*lookups, "answers_text", "source_text")
+        )
         for values in rows.iterator(chunk_size=EXPORT_CHUNK):
             *standard, answers, source = values
-            answers = dict(answers or {})
+            answers = _json_object(answers)
+            source = _json_object(source)
             extra = [_answer(answers.pop(name, None)) for name in names]
             other = "; ".join(f"{key}={_answer(value)}" for key, value in sorted(answers.items()))
             origin = "; ".join(f"{key}={value}" for key, value in sorted((source or {}).items()))
@@ -154,31 +160,20 @@ class SignatureExport:
         return response
 
     def xlsx_response(self, filename):
-        from openpyxl import Workbook
-        from openpyxl.cell import WriteOnlyCell
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title=_("Signatures"))
-        sheet.append(self.headings())
-        for row in self.rows():
-            cells = []
-            for value in row:
-                cell = WriteOnlyCell(sheet, _xlsx_value(value))
-                if isinstance(value, datetime.datetime):
-                    cell.number_format = "yyyy-mm-dd hh:mm:ss"
-                cells.append(cell)
-            sheet.append(cells)
-        output = tempfile.TemporaryFile()
-        workbook.save(output)
-        output.seek(0)
-        # FileResponse sends the file in blocks and closes (so deletes) it when the response is done.
-        return FileResponse(
-            output, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX_CONTENT_TYPE
+        rows = ([_xlsx_value(value) for value in row] for row in self.rows())
+        response = StreamingHttpResponse(
+            xlsx.stream(_("Signatures"), self.headings(), rows), content_type=XLSX_CONTENT_TYPE
         )
+        response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+        return response
 
 
 def export_filename():
     return f"signatures-{timezone.localdate():%Y-%m-%d}"
+
+
+def _json_object(text):
+    return json.loads(text) if text and text != "{}" else {}
 
 
 def _answer(value):
@@ -191,11 +186,19 @@ def _csv_cell():
     """A function that writes one value as CSV text: the export's words for yes and no are looked up once,
     not for every cell of a million rows, and text (the most common value) is checked first."""
     words = {True: _("yes"), False: _("no"), None: ""}
+    # Some texts repeat on every row (the campaign's title, its consent wording): checked once each.
+    repeated = {}
 
     def cell(value):
         kind = type(value)
         if kind is str:
-            return spreadsheet_text(value)
+            if len(value) < 40:
+                return spreadsheet_text(value)
+            if value not in repeated:
+                if len(repeated) > 1000:
+                    repeated.clear()
+                repeated[value] = spreadsheet_text(value)
+            return repeated[value]
         if kind is bool or value is None:
             return words[value]
         if kind is datetime.datetime:
