@@ -22,8 +22,6 @@ from home import pagecache, site_structure
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 READ_METHODS = ("GET", "HEAD")
-# A signature is a few hundred bytes of form fields; a body much larger is not a petition being signed.
-MAX_POST_BYTES = 64 * 1024
 # Seconds the count petition.js fetches may be old: fresh enough for a person, one query a second at most.
 COUNT_FRESH = 1
 
@@ -52,7 +50,7 @@ def serve_page(request, path):
     Campaign pages are cached and shared between visitors, so their form cannot carry a per-visitor token
     (campaigns.origin explains the check that replaces it). The check covers every page served here, so no
     page loses protection by sharing this route. Only pages that take posts (`takes_posts`) take anything
-    but GET and HEAD, and a post's body is bounded before it is read.
+    but GET and HEAD (a post's body was bounded before it was read: home.middleware.BoundedBodyMiddleware).
     """
     if request.method not in SAFE_METHODS and not origin.is_same_origin(request):
         return _refusal(request, 403, _("This form was sent from another website, so it was not accepted."))
@@ -72,11 +70,20 @@ def serve_page(request, path):
         return _not_allowed(
             request, ["GET", "HEAD", "POST"] if getattr(page, "takes_posts", False) else READ_METHODS
         )
-    elif int(request.META.get("CONTENT_LENGTH") or 0) > MAX_POST_BYTES:
-        return _refusal(
-            request, 413, _("What was sent is far too large for a signature, so it was not accepted.")
-        )
     return wagtail_serve(request, path)
+
+
+def too_large(request):
+    """The refusal of a body far larger than a signature (home.middleware.BoundedBodyMiddleware, before any
+    of it is read)."""
+    return _refusal(
+        request, 413, _("What was sent is far too large for a signature, so it was not accepted.")
+    )
+
+
+def unreadable(request):
+    """The refusal of a request whose announced length is no length (home.middleware.BoundedBodyMiddleware)."""
+    return _refusal(request, 400, _("What was sent could not be read, so it was not accepted."))
 
 
 def petition(request, page):

@@ -1,6 +1,43 @@
 """Request handling for the whole site."""
 
 from django.http import QueryDict
+from django.urls import reverse
+
+# What the public site takes is a signature (a few hundred bytes of form fields) or the press of a button;
+# a body much larger is not a person signing. The admin, which takes uploads, has no such bound.
+PUBLIC_BODY_LIMIT = 64 * 1024
+
+
+class BoundedBodyMiddleware:
+    """A request to the public site whose body is larger than PUBLIC_BODY_LIMIT is refused (413) before
+    any of it is read; one whose Content-Length is not a length at all is refused (400) anywhere.
+
+    Without it, Django reads a form body of up to DATA_UPLOAD_MAX_MEMORY_SIZE before any view can refuse it,
+    and streams a multipart file part of any size to a temporary file (a made-up CSRF cookie is all a client
+    needs for that, on any URL). Django reads only as many bytes as the request announces, so a body that
+    announces nothing (chunked) is read as empty; an announced length such as `abc` or `-1` would make it
+    fail with a 500 when a form is read. Runs after LocaleMiddleware, so refusals are in the URL's language.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from campaigns.views import (
+            too_large,
+            unreadable,
+        )  # the petition's refusal pages (JSON for petition.js)
+
+        announced = request.META.get("CONTENT_LENGTH") or "0"
+        try:
+            length = int(announced)
+        except ValueError:
+            length = -1
+        if length < 0:
+            return unreadable(request)
+        if length > PUBLIC_BODY_LIMIT and not request.path_info.startswith(reverse("wagtailadmin_home")):
+            return too_large(request)
+        return self.get_response(request)
 
 
 class Utf8FormPostsMiddleware:

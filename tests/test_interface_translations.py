@@ -42,6 +42,8 @@ MUST_LOOK_UP = {
     "Search results for “%(search_query)s”",  # search
     "Please wait a moment",  # 429
     "This form was sent from another website, so it was not accepted.",  # 403
+    "What was sent could not be read, so it was not accepted.",  # 400 before any form
+    "What was sent is far too large for a signature, so it was not accepted.",  # 413
     "Please confirm your signature: %(title)s",  # confirmation mail
     "Confirm my signature",  # the confirmation link's page
     "Thank you: your signature is confirmed",  # its button pressed
@@ -167,8 +169,24 @@ def visit_everything(client, pages, settings):
         client.get(f"/{prefix}/search/"),
         client.post(campaign.url, SIGNER, HTTP_ORIGIN="https://elsewhere.example", HTTP_ACCEPT="text/html"),
         client.get(f"/{prefix}/sign/confirm/not-a-token/"),
+        client.post(campaign.url, SIGNER, HTTP_ORIGIN=ORIGIN, CONTENT_LENGTH="abc", HTTP_ACCEPT="text/html"),
+        client.post(campaign.url, {"comment": "x" * 70_000}, HTTP_ORIGIN=ORIGIN, HTTP_ACCEPT="text/html"),
     ]
-    assert [r.status_code for r in responses] == [200, 200, 200, 200, 200, 400, 404, 200, 200, 403, 404]
+    assert [r.status_code for r in responses] == [
+        200,
+        200,
+        200,
+        200,
+        200,
+        400,
+        404,
+        200,
+        200,
+        403,
+        404,
+        400,
+        413,
+    ]
 
     # Signing where confirmation is required sends the mail; its link opens a page whose button confirms.
     assert client.post(confirming.url, SIGNER, HTTP_ORIGIN=ORIGIN).status_code == 303

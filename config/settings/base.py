@@ -68,11 +68,13 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "ops.middleware.ContentSecurityPolicyMiddleware",
     "ops.middleware.PermissionsPolicyMiddleware",
-    # Form posts are UTF-8 or refused by the form, never stored as mojibake (home/middleware.py).
-    "home.middleware.Utf8FormPostsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Picks the language from the URL prefix (/de/…), or from Accept-Language when redirecting "/".
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads a body: a large one is refused unread, in the URL's language (home/middleware.py).
+    "home.middleware.BoundedBodyMiddleware",
+    # Form posts are UTF-8 or refused by the form, never stored as mojibake (home/middleware.py).
+    "home.middleware.Utf8FormPostsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

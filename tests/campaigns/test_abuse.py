@@ -230,6 +230,30 @@ def test_a_huge_body_is_refused_before_it_is_read(client, campaign, sign_data):
     assert not Signature.objects.exists()
 
 
+@pytest.mark.parametrize("length", ["abc", "-1", "1e3"])
+def test_a_length_that_is_no_length_gets_a_clear_400(client, campaign, sign_data, length):
+    """Django itself fails (a 500) reading a form whose Content-Length is not a number; gunicorn refuses such
+    a request before the app, other servers may not."""
+    response = client.post(campaign.url, sign_data(), HTTP_ORIGIN=ORIGIN, CONTENT_LENGTH=length)
+    as_json = client.post(campaign.url, sign_data(), HTTP_ORIGIN=ORIGIN, CONTENT_LENGTH=length, **JSON)
+
+    assert response.status_code == as_json.status_code == 400
+    assert "could not be read" in response.content.decode()
+    assert "could not be read" in as_json.json()["errors"]["__all__"][0]
+    assert not Signature.objects.exists()
+
+
+def test_the_admin_takes_uploads_larger_than_a_signature(admin_client):
+    """The public site's bound on bodies leaves the admin alone: editors upload images and documents."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    document = SimpleUploadedFile("report.txt", b"x" * (200 * 1024), content_type="text/plain")
+    response = admin_client.post("/admin/documents/multiple/add/", {"files[]": document, "title": "Report"})
+
+    assert response.status_code == 200
+    assert response.json()["success"] is True
+
+
 def test_a_small_file_is_refused_too(client, campaign, sign_data):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
