@@ -15,6 +15,11 @@ from wagtail.contrib.forms.forms import BaseForm, FormBuilder
 from campaigns.formfields import MultiLineTextField, SignerEmailField, SingleLineTextField
 from campaigns.signatures import HONEYPOT_FIELD, NOT_QUESTIONS, REFERRER_FIELD, UTM_FIELDS
 
+# The longest answer an extra question takes: one line, a text (as long as a comment may be), a number.
+ANSWER_MAX_LENGTH = 255
+TEXT_MAX_LENGTH = 2000
+NUMBER_MAX_DIGITS = 30
+
 # The country a visitor reading a language without a region most likely lives in; "en-gb" gives GB.
 LANGUAGE_COUNTRIES = {"en": "US", "de": "DE", "fr": "FR", "es": "ES"}
 
@@ -147,7 +152,7 @@ class PetitionFormBuilder(FormBuilder):
         if self.shown("comment"):
             fields["comment"] = MultiLineTextField(
                 label=_("Comment"),
-                max_length=2000,
+                max_length=TEXT_MAX_LENGTH,
                 required=self.required("comment"),
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
@@ -168,21 +173,32 @@ class PetitionFormBuilder(FormBuilder):
         )
         return fields
 
-    # The editor's extra questions take text through the same cleaning as the signer's own fields.
+    # The editor's extra questions take text through the same cleaning as the signer's own fields, and as
+    # little of it: a line as long as a name may be, a text as long as a comment.
 
     def create_singleline_field(self, field, options):
-        options["max_length"] = 255
+        options["max_length"] = ANSWER_MAX_LENGTH
         return SingleLineTextField(**options)
 
     def create_multiline_field(self, field, options):
         options.setdefault("widget", forms.Textarea)
+        options["max_length"] = TEXT_MAX_LENGTH
         return MultiLineTextField(**options)
 
     def create_email_field(self, field, options):
         return SignerEmailField(**options)
 
+    def create_number_field(self, field, options):
+        options["max_digits"] = NUMBER_MAX_DIGITS
+        return super().create_number_field(field, options)
+
+    def create_url_field(self, field, options):
+        options["max_length"] = TEXT_MAX_LENGTH
+        return super().create_url_field(field, options)
+
     def create_hidden_field(self, field, options):
         options.setdefault("widget", forms.HiddenInput)
+        options["max_length"] = ANSWER_MAX_LENGTH
         return SingleLineTextField(**options)
 
     @property

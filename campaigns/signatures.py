@@ -226,7 +226,10 @@ def source_of(cleaned_data):
     """The utm_* parameters and the referrer's host (never its path or query) that came with a signature."""
     source = {name: cleaned_data[name] for name in UTM_FIELDS if cleaned_data.get(name)}
     referrer = (cleaned_data.get(REFERRER_FIELD) or "").strip()
-    host = urlsplit(referrer if "//" in referrer else f"//{referrer}").hostname if referrer else None
+    try:
+        host = urlsplit(referrer if "//" in referrer else f"//{referrer}").hostname if referrer else None
+    except ValueError:  # not a URL at all ("http://[oops"): the signature is kept, without a referrer
+        host = None
     if host:
         source["referrer_host"] = host
     return source

@@ -4,7 +4,7 @@ Wagtail's PostgreSQL backend indexes and queries every document with one text se
 Our pages come in several languages, so a German page should be stemmed as German ("Überwachungskameras"
 matches "Überwachungskamera"). This backend indexes each object with the configuration of its locale and
 queries with the configuration of the active language; search views always filter on that locale.
-On SQLite (the zero-setup default) it is Wagtail's ordinary database backend.
+On SQLite (the zero-setup default) it is Wagtail's ordinary database backend, with quotes made safe.
 """
 
 import copy
@@ -26,9 +26,29 @@ def search_config_for(language_code):
 
 def SearchBackend(params):
     """Pick the backend for the default database, as Wagtail's `database` backend does."""
-    if connection.vendor != "postgresql":
-        return DatabaseSearchBackend(params)
-    return _localised_postgres_backend_class()(params)
+    if connection.vendor == "postgresql":
+        return _localised_postgres_backend_class()(params)
+    backend = DatabaseSearchBackend(params)
+    if connection.vendor == "sqlite" and type(backend).__name__ == "SQLiteSearchBackend":
+        return _quote_safe_sqlite_backend_class(type(backend))(params)
+    return backend
+
+
+def _quote_safe_sqlite_backend_class(sqlite_backend_class):
+    class QuoteSafeSQLiteSearchBackend(sqlite_backend_class):
+        """SQLite's full-text search with double quotes in a query doubled, as FTS5 wants them.
+
+        The backend writes each word of a query between double quotes but does not double the quotes inside
+        it, so a search for `"` or `say "no"` was an FTS5 syntax error (a 500). Quotes mean nothing in our
+        plain-text searches; doubled, they are searched for as themselves.
+        """
+
+        def _search(self, query_compiler_class, query, model_or_queryset, **kwargs):
+            if isinstance(query, str):
+                query = query.replace('"', '""')
+            return super()._search(query_compiler_class, query, model_or_queryset, **kwargs)
+
+    return QuoteSafeSQLiteSearchBackend
 
 
 def _localised_postgres_backend_class():

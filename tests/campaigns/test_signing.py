@@ -269,6 +269,14 @@ def test_no_ip_address_is_stored_anywhere_in_the_row(client, campaign, sign_data
     assert row["source"] == {"referrer_host": "203.0.113.50.example.net"}
 
 
+@pytest.mark.parametrize("referrer", ["http://[oops", "https://[::1", "//["])
+def test_a_referrer_that_is_no_url_is_dropped_and_the_signature_kept(client, campaign, sign_data, referrer):
+    response = sign(client, campaign, sign_data(referrer=referrer, utm_source="mail"))
+
+    assert response.status_code == 303
+    assert Signature.objects.get().source == {"utm_source": "mail"}
+
+
 def test_the_page_view_reads_the_count_without_touching_the_signatures_table(client, campaign, sign_data):
     sign(client, campaign, sign_data())
 

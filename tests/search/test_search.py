@@ -85,7 +85,9 @@ def test_postgres_uses_full_text_search_with_the_locales_stemming(client, campai
     assert campaigns["ring"].title in result_titles(response)
 
 
-@pytest.mark.parametrize("query", ["\x00", "Ring\x00", "\x00\x00 privacy", "\x01\x7f", "a" * 5000])
+@pytest.mark.parametrize(
+    "query", ["\x00", "Ring\x00", "\x00\x00 privacy", "\x01\x7f", "a" * 5000, '"', 'say "no', "'\\*:^()-"]
+)
 def test_hostile_queries_get_a_clear_answer_not_a_server_error(client, campaigns, query):
     """PostgreSQL refuses NUL in text: a query holding one is refused with a message (400), before the
     database sees it. Runs in the SQLite pass and again in the PostgreSQL pass."""
