@@ -4,7 +4,7 @@ nothing it should not.
 Hypothesis makes the requests: arbitrary Unicode, huge values, fields missing, repeated or unknown,
 wrong content types and methods, malformed multipart and JSON, odd headers. They go through the Django test
 client (the whole middleware stack, fast) to every public endpoint: a campaign page, its thank-you state,
-the confirmation link (GET and POST), the count API and search. For each request:
+the confirmation link (GET and POST), the count API, the public API and search. For each request:
 - the status is below 500;
 - a signature is stored only when the reply says it was signed, and then every stored value is within the
   bounds the form sets (SQLite does not enforce a column's max_length: the form must);
@@ -363,6 +363,25 @@ def test_any_count_request_is_answered(client, campaign, key, method, query):
         assert_answered(response)
         if method == "GET" and str(campaign.translation_key) in path:
             assert response.json()["count"] >= 0
+
+
+@EXAMPLES
+@given(
+    campaign_id=st.one_of(TEXT, st.uuids().map(str)),
+    method=METHODS,
+    query=st.dictionaries(TEXT, TEXT, max_size=3),
+)
+def test_any_request_to_the_public_api_is_answered(client, campaign, campaign_id, method, query):
+    query_string = "?" + "&".join(f"{quote(k)}={quote(v)}" for k, v in query.items())
+    for path in (
+        "/en-us/api/v1/campaigns/",
+        f"/en-us/api/v1/campaigns/{quote(campaign_id, safe='')}/",
+        f"/en-us/api/v1/campaigns/{quote(campaign_id, safe='')}/countries/",
+        f"/en-us/api/v1/campaigns/{campaign.translation_key}/countries/",
+        f"/{quote(campaign_id, safe='')}/api/v1/campaigns/",
+        "/api/v1/openapi.json",
+    ):
+        assert_answered(client.generic(method, path + query_string, HTTP_ORIGIN="https://partner.example"))
 
 
 @EXAMPLES
