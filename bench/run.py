@@ -42,6 +42,10 @@ def environment(args):
         "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
         "SECURE_SSL_REDIRECT": "false",
         "BASE_URL": f"http://127.0.0.1:{PORT}",
+        "ALLOWED_HOSTS": f"127.0.0.1,localhost,{STOCK_HOST}",
+        "DEFAULT_FROM_EMAIL": "Bench <bench@example.org>",
+        # Mails are queued for the worker, which the benchmark does not run: nothing is sent.
+        "EMAIL_URL": "smtp://127.0.0.1:2525",
         # Every benchmark request comes through one "proxy" (wrk) that names a new client each time.
         "TRUSTED_PROXIES": "1",
         "LOG_LEVEL": "WARNING",

@@ -18,16 +18,18 @@ sends again. The `webhook-id` header is the same on every attempt; receivers ign
 """
 
 import logging
+import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django_tasks import task, task_backends
 
 from campaigns import events
+from home import generation
+from home.invalidation import content_changed
 from webhooks import payloads, sending, signing
 from webhooks.models import (
     SIGNATURE_CONFIRMED,
@@ -41,20 +43,30 @@ from webhooks.models import (
 logger = logging.getLogger(__name__)
 
 MAX_DELAY = timedelta(hours=6)  # the longest wait between two attempts
-SUBSCRIBERS_KEY = "webhook-endpoints"  # the active endpoints, in the shared cache until one is saved
+SUBSCRIBERS_MAX_AGE = 10  # seconds: a safety net, should a change's new generation be missed
 
 
-# Which endpoints want what (asked on every signature: from the cache, not the database)
+# Which endpoints want what (asked on every signature: from memory, not the database or the network)
+
+_subscribers = (None, 0.0, [])  # (content generation, time.monotonic() read, active endpoints)
 
 
 def subscribers():
-    """The active endpoints, kept in the shared cache so that a signature costs no query when none exist;
-    saving or deleting an endpoint drops the copy in every process that shares the cache."""
-    return cache.get_or_set(SUBSCRIBERS_KEY, lambda: list(Endpoint.objects.filter(active=True)), None)
+    """The active endpoints, read once per content generation in each process, so that a signature costs
+    no query and no round trip for them. Saving or deleting an endpoint starts a new generation
+    (home.generation), which every process sees within a second."""
+    global _subscribers
+    number, read_at, endpoints = _subscribers
+    now = time.monotonic()
+    if number != generation.current() or now - read_at > SUBSCRIBERS_MAX_AGE:
+        number = generation.current()
+        endpoints = list(Endpoint.objects.filter(active=True))
+        _subscribers = (number, now, endpoints)
+    return endpoints
 
 
 def _forget_subscribers(**kwargs):
-    cache.delete(SUBSCRIBERS_KEY)
+    content_changed()
 
 
 # Queueing
@@ -82,6 +94,8 @@ def queue(event, subject, campaign_key, payload, signature_id=None):
 
 
 def _on_signed(signature, page, **kwargs):
+    if not subscribers():  # most sites: no payload to build
+        return
     queue(
         SIGNATURE_CREATED,
         f"signature:{signature.pk}",
