@@ -3,6 +3,8 @@
 It only validates input. What happens to a valid signature is decided in campaigns.signatures.
 """
 
+import copy
+
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import escape
@@ -216,4 +218,25 @@ class PetitionFormBuilder(FormBuilder):
         return fields
 
     def get_form_class(self):
-        return type("PetitionForm", (SignatureForm,), self.formfields)
+        form_class = type("PetitionForm", (SignatureForm,), self.formfields)
+        form_class.base_fields = _FieldsCopiedLightly(form_class.base_fields)
+        return form_class
+
+
+class _FieldsCopiedLightly(dict):
+    """A form class's fields, copied for each form without copying their widgets.
+
+    Django deep-copies every field and its widget for each form it makes, so that one form may change its
+    fields without touching another's. The signing form is made on every signature, and its forms only ever
+    change a field's own attributes (the preselected country's `initial`), never a widget: a copy of each
+    field sharing its (unchanged) widget is enough, and about half the cost.
+    """
+
+    def __deepcopy__(self, memo):
+        fields = {}
+        for name, field in self.items():
+            copied = copy.copy(field)
+            copied.error_messages = field.error_messages.copy()
+            copied.validators = field.validators[:]
+            fields[name] = copied
+        return fields
