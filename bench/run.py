@@ -50,6 +50,7 @@ def environment(args):
         "TRUSTED_PROXIES": "1",
         "LOG_LEVEL": "WARNING",
         "WEB_CONCURRENCY": str(args.workers),
+        "WEB_THREADS": str(args.threads),
     }
 
 
@@ -116,6 +117,7 @@ class Bench:
         self.args = args
         self.server = server
         self.rows = []  # (name, Result, kind)
+        self.load = os.getloadavg()
         self.notes = []
         self.stock = {}
         self.ceiling = {}
@@ -143,6 +145,7 @@ def main():
     parser.add_argument("--spike-seconds", type=int, default=60, help="the mailing's spike (default 60)")
     parser.add_argument("--rows", type=int, default=1_000_000, help="signatures loaded for the scale test")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (default 4)")
     parser.add_argument(
         "--server", default=os.environ.get("BENCH_POSTGRES", SERVER), help="PostgreSQL server URL"
     )

@@ -1,6 +1,7 @@
 """What `make bench` measures (bench/run.py sets the stage): each scenario, its checks, and the report."""
 
 import io
+import os
 import time
 import urllib.request
 from datetime import UTC, datetime
@@ -312,8 +313,11 @@ def report(bench):
     out = io.StringIO()
     out.write(f"# `make bench` — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n\n")
     out.write(
-        f"gunicorn {bench.args.workers} sync workers, PostgreSQL, Redis, production settings; wrk 2 threads, "
-        f"16 connections, {bench.args.seconds} s per row (the spike: 64 connections, {bench.args.spike_seconds} s).\n\n"
+        f"gunicorn {bench.args.workers} workers × {bench.args.threads} threads (config/gunicorn.py), PostgreSQL, "
+        f"Redis, production settings; wrk 2 threads, 16 connections, {bench.args.seconds} s per row (the spike: "
+        f"64 connections, {bench.args.spike_seconds} s). {os.cpu_count()} cores; load average "
+        f"{bench.load[0]:.1f} when it started, {os.getloadavg()[0]:.1f} at the end (anything else running on "
+        "the machine shows here and skews every figure).\n\n"
     )
     out.write("| scenario | req/s | p50 ms | p99 ms | × stock | of ceiling | non-2xx/3xx |\n")
     out.write("|---|---:|---:|---:|---:|---:|---:|\n")
