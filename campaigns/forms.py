@@ -7,9 +7,10 @@ import copy
 
 from django import forms
 from django.forms.utils import flatatt
+from django.utils.functional import lazy
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from wagtail.contrib.forms.forms import BaseForm, FormBuilder
@@ -116,6 +117,14 @@ def _text(label, max_length, autocomplete, required, widget=forms.TextInput):
     )
 
 
+def _standard_handover_label(target):
+    return gettext("Hand my name and country to %(target)s with the petition.") % {"target": target}
+
+
+# In the language of the page being shown, when the label is shown (the form class is built once per page).
+_handover_label = lazy(_standard_handover_label, str)
+
+
 class PetitionFormBuilder(FormBuilder):
     """Wagtail's FormBuilder, extended with the standard signer fields a CampaignPage switches on or off.
 
@@ -214,7 +223,25 @@ class PetitionFormBuilder(FormBuilder):
                 or _("Yes, email me news about this and other campaigns."),
                 required=False,
             )
+        fields.update(self.consent_boxes())
         fields.update(self.hidden_fields())
+        return fields
+
+    def consent_boxes(self):
+        """The unticked boxes the page switches on beside the newsletter's (campaigns.signatures stores what
+        each said when ticked)."""
+        page = self.page
+        fields = {}
+        if page.offers_updates:
+            fields["updates_opt_in"] = forms.BooleanField(
+                label=page.updates_opt_in_label
+                or _("Yes, email me updates about this petition, such as its delivery and the answer."),
+                required=False,
+            )
+        if page.name_handover:
+            fields["name_handover"] = forms.BooleanField(
+                label=page.name_handover_label or _handover_label(page.target), required=False
+            )
         return fields
 
     def get_form_class(self):

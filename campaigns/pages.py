@@ -192,6 +192,36 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
         blank=True,
         help_text=_("The words beside the newsletter box. Leave empty for the standard wording."),
     )
+    updates_opt_in = models.BooleanField(
+        _("offer updates about this petition"),
+        default=True,
+        help_text=_(
+            "Show an unticked box that signers can tick to get emails about this petition: when it is handed "
+            "over, what the target answers. Updates go only to those who ticked it and confirmed their "
+            "address, so 'ask signers to confirm by email' must be on too; the box is shown only then."
+        ),
+    )
+    updates_opt_in_label = models.CharField(
+        _("updates box text"),
+        max_length=255,
+        blank=True,
+        help_text=_("The words beside the updates box. Leave empty for the standard wording."),
+    )
+    name_handover = models.BooleanField(
+        _("ask to hand signers' names to the target"),
+        default=False,
+        help_text=_(
+            "Show an unticked box: 'Hand my name and country to the target with the petition.' Only the "
+            "names and countries of those who tick it are printed in the petition you deliver; everyone "
+            "else is only counted. Never their email or postal address."
+        ),
+    )
+    name_handover_label = models.CharField(
+        _("name box text"),
+        max_length=255,
+        blank=True,
+        help_text=_("The words beside the name box. Leave empty for the standard wording."),
+    )
     consent_text = models.TextField(
         _("consent wording"),
         help_text=_(
@@ -228,6 +258,24 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
         blank=True,
         help_text=_(
             "The link's words, for example 'Now ask your MP to act'. Leave empty to use the page title."
+        ),
+    )
+    delivered_on = models.DateField(
+        _("delivered on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The day you handed the petition over. Once set and published, the page says 'Delivered to … "
+            "on …' in every language. Leave empty until then."
+        ),
+    )
+    delivered_to = models.CharField(
+        _("delivered to"),
+        max_length=160,
+        blank=True,
+        help_text=_(
+            "Who received it, for example 'Amazon'. The same in every language; leave empty to use each "
+            "language's target."
         ),
     )
     retention_days = models.PositiveIntegerField(
@@ -291,6 +339,10 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
                 FieldPanel("comment_field"),
                 FieldPanel("newsletter_opt_in"),
                 FieldPanel("newsletter_opt_in_label"),
+                FieldPanel("updates_opt_in"),
+                FieldPanel("updates_opt_in_label"),
+                FieldPanel("name_handover"),
+                FieldPanel("name_handover_label"),
                 FieldPanel("consent_text"),
             ],
             heading=_("What signers fill in"),
@@ -305,6 +357,14 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
                 FieldPanel("next_action_text"),
             ],
             heading=_("After signing"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("delivered_on"), FieldPanel("delivered_to")],
+            heading=_("Delivery"),
+            help_text=_(
+                "Signature managers make the petition to hand over (a PDF) under Signatures → Deliver a "
+                "petition. Once you have handed it over, say so here."
+            ),
         ),
         # Legal and operations settings: how long personal data is kept and who receives every signer's
         # details by mail are decisions for an administrator, not for every editor of the page's words.
@@ -354,7 +414,18 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
     # too, so closing one language closes them all). Text fields (target, consent wording, share text,
     # the story and its figures) are translated, reference links can be overridden, and the goal is a
     # LocalisedNumberField: each is a fact a locale may state its own way.
-    CAMPAIGN_WIDE_FIELDS = ["closed", "closing_date", "confirmation_required", "retention_days"]
+    CAMPAIGN_WIDE_FIELDS = [
+        "closed",
+        "closing_date",
+        "confirmation_required",
+        "retention_days",
+        "delivered_on",
+        "delivered_to",
+    ]
+    # A copy made in the admin is a new campaign: it has not been delivered. (A translation is the same
+    # campaign: campaigns/signals.py gives it these from the page it was translated from.)
+    NOT_COPIED_TO_NEW_CAMPAIGNS = ["delivered_on", "delivered_to"]
+    exclude_fields_in_copy = NOT_COPIED_TO_NEW_CAMPAIGNS
     override_translatable_fields = [
         SynchronizedField(name, overridable=False) for name in CAMPAIGN_WIDE_FIELDS
     ]
@@ -477,6 +548,15 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
     def get_cached_paths(self):
         """The URLs a CDN may hold for this page (home.invalidation purges them): the page and its thank-you state."""
         return ["/", "/" + self.reverse_subpage("thank_you")]
+
+    @property
+    def offers_updates(self):
+        """Whether the form shows the updates box: updates go only to confirmed addresses."""
+        return self.updates_opt_in and self.confirmation_required
+
+    @property
+    def delivered_to_name(self):
+        return self.delivered_to or self.target
 
     @property
     def is_open(self):

@@ -1,6 +1,6 @@
 """Keep a campaign's language versions in step on what is one decision for all of them."""
 
-from wagtail.signals import page_published
+from wagtail.signals import copy_for_translation_done, page_published
 
 
 def copy_campaign_wide_fields(sender, instance, **kwargs):
@@ -14,9 +14,26 @@ def copy_campaign_wide_fields(sender, instance, **kwargs):
     type(page).objects.filter(translation_key=page.translation_key).exclude(pk=page.pk).update(**values)
 
 
+def keep_delivery_on_translations(sender, source_obj, target_obj, **kwargs):
+    """A new translation is the same campaign: it keeps the fields a copy made in the admin (a new campaign)
+    leaves out (CampaignPage.NOT_COPIED_TO_NEW_CAMPAIGNS), so publishing it does not undo a delivery."""
+    from campaigns.pages import CampaignPage
+
+    if not isinstance(target_obj, CampaignPage):
+        return
+    names = CampaignPage.NOT_COPIED_TO_NEW_CAMPAIGNS
+    source = source_obj.specific
+    for name in names:
+        setattr(target_obj, name, getattr(source, name))
+    type(target_obj).objects.filter(pk=target_obj.pk).update(
+        **{name: getattr(source, name) for name in names}
+    )
+
+
 def connect():
     from campaigns.pages import CampaignPage
 
     page_published.connect(
         copy_campaign_wide_fields, sender=CampaignPage, dispatch_uid="campaign-wide-fields"
     )
+    copy_for_translation_done.connect(keep_delivery_on_translations, dispatch_uid="campaign-delivery-kept")

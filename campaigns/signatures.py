@@ -25,6 +25,10 @@ from campaigns import events, ratelimit
 
 # What a signer fills in, beside the editor's extra questions. Each is a column of Signature.
 SIGNER_FIELDS = ("first_name", "last_name", "email", "country", "postal_code", "comment", "newsletter_opt_in")
+# Consents a petition may ask for beside the newsletter, each an unticked box the editor switches on (CampaignPage):
+# mails about this petition (the updates app), and the signer's name and country handed to the target with the
+# petition (the delivery app). Each is stored like the main consent: the words shown and when.
+CONSENT_FIELDS = ("updates_opt_in", "name_handover")
 # Where a signer came from, carried through the form in hidden fields: the page URL's utm_* parameters
 # and the page's referrer (of which only the host is kept).
 UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
@@ -32,7 +36,7 @@ REFERRER_FIELD = "referrer"
 # A field people never see (petition.css hides it) and bots fill in.
 HONEYPOT_FIELD = "website"
 # Every form field that is not an extra question; what remains of the cleaned data goes to form_data.
-NOT_QUESTIONS = frozenset((*SIGNER_FIELDS, *UTM_FIELDS, REFERRER_FIELD, HONEYPOT_FIELD))
+NOT_QUESTIONS = frozenset((*SIGNER_FIELDS, *CONSENT_FIELDS, *UTM_FIELDS, REFERRER_FIELD, HONEYPOT_FIELD))
 # The columns Wagtail's Forms listing and export show before the extra questions.
 DATA_COLUMNS = (*SIGNER_FIELDS, "locale", "confirmed_at")
 
@@ -76,6 +80,15 @@ class Signature(AbstractFormSubmission):
     )
     consent_text = models.TextField(_("consent wording shown"), blank=True)
     consented_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    # Updates about this petition: mailed only while consented and not unsubscribed (updates/recipients.py).
+    updates_consent_text = models.TextField(_("updates: consent wording shown"), blank=True)
+    updates_consented_at = models.DateTimeField(_("updates: consent given at"), null=True, blank=True)
+    updates_unsubscribed_at = models.DateTimeField(_("updates: unsubscribed at"), null=True, blank=True)
+    # The name and country may be handed to the petition's target (delivery/document.py).
+    handover_consent_text = models.TextField(_("name handed over: consent wording shown"), blank=True)
+    handover_consented_at = models.DateTimeField(
+        _("name handed over: consent given at"), null=True, blank=True
+    )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     # The random secret that the confirmation links name (see confirmation_token), so that a link says
     # nothing about the row. Only a signature that waits for confirmation has one.
@@ -265,6 +278,7 @@ def sign(page, form, client=None):
     signer = {name: cleaned_data.get(name) or "" for name in SIGNER_FIELDS}
     signer["email"] = signer["email"].strip()
     signer["newsletter_opt_in"] = bool(signer["newsletter_opt_in"])
+    now = timezone.now()
     signature = Signature(
         page=page,
         campaign_key=page.translation_key,
@@ -274,7 +288,8 @@ def sign(page, form, client=None):
         form_data={name: value for name, value in cleaned_data.items() if name not in NOT_QUESTIONS},
         source=source_of(cleaned_data),
         consent_text=page.consent_text,
-        consented_at=timezone.now(),
+        consented_at=now,
+        **_box_consents(form, now),
         counted=not page.confirmation_required,
         confirmation_key=new_confirmation_key() if page.confirmation_required else None,
     )
@@ -292,6 +307,17 @@ def sign(page, form, client=None):
 
     events.emit(events.signed, signature=signature, page=page)
     return SigningResult(Outcome.SIGNED, signature=signature, created=True)
+
+
+def _box_consents(form, now):
+    """The consent boxes the signer ticked, as columns: the words beside each box (in the language the form was
+    shown in) and when. A box not shown or not ticked stores nothing."""
+    given = {}
+    for name, prefix in (("updates_opt_in", "updates"), ("name_handover", "handover")):
+        if form.cleaned_data.get(name):
+            given[f"{prefix}_consent_text"] = str(form.fields[name].label)
+            given[f"{prefix}_consented_at"] = now
+    return given
 
 
 def _broke_one_per_person(error):

@@ -78,6 +78,9 @@ def _columns():
         (_("Counted"), "counted"),
         (_("Consent given at"), "consented_at"),
         (_("Consent wording"), "consent_text"),
+        (_("Updates: consent given at"), "updates_consented_at"),
+        (_("Updates: unsubscribed at"), "updates_unsubscribed_at"),
+        (_("Name handed over: consent given at"), "handover_consented_at"),
         (_("Personal data deleted at"), "anonymised_at"),
     ]
 
