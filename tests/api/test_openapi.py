@@ -5,6 +5,8 @@ ids that do not, strings that are no id at all) and checks status, media type, h
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from openapi_spec_validator import validate
 
@@ -46,7 +48,18 @@ schema.app = WSGIHandler()
 
 
 @pytest.fixture
-def known_id(published):
+def connection_kept():
+    """A real WSGI handler closes the database connection after each request, as it must in production; in a
+    test that connection holds the test's transaction, so it stays open, as Django's own test client does."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def known_id(published, connection_kept):
     campaign, _german = published
     return str(campaign.translation_key)
 
