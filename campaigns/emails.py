@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django_tasks import task
 from wagtail.admin.mail import send_mail as send_team_mail
@@ -48,23 +48,38 @@ def _send_to_signer(signature, template, context):
         raise Undeliverable(f"The mail server refused signature {signature.pk}'s address for good.") from None
 
 
-@task()
-def send_confirmation(signature_id):
-    """Mail the signer a link that confirms (and counts) their signature, in the language they signed in."""
+def _send_link(signature_id, template):
+    """Mail a signature that waits for confirmation a fresh link, in the language it was signed in, and note
+    when (the unconfirmed signature is kept until that link has expired: campaigns.privacy)."""
     signature = signatures.Signature.objects.select_related("page").filter(pk=signature_id).first()
-    if signature is None or not signature.email:  # erased before the task ran
+    if signature is None or not signature.email or not signature.confirmation_key:  # erased, anonymised
+        return
+    if template == "reminder" and signature.counted:  # confirmed since the reminder was queued
         return
     with translation.override(signature.locale):
         path = reverse("campaigns:confirm", args=[signatures.confirmation_token(signature)])
         _send_to_signer(
             signature,
-            "confirm",
+            template,
             {
                 "campaign": signature.page.specific,
                 "confirm_url": settings.BASE_URL.rstrip("/") + path,
                 "valid_days": signatures.CONFIRMATION_MAX_AGE.days,
             },
         )
+    signatures.Signature.objects.filter(pk=signature.pk).update(confirmation_sent_at=timezone.now())
+
+
+@task()
+def send_confirmation(signature_id):
+    """Mail the signer a link that confirms (and counts) their signature, in the language they signed in."""
+    _send_link(signature_id, "confirm")
+
+
+@task()
+def send_reminder(signature_id):
+    """The one reminder to a signer who has not used their link (campaigns.confirmation.send_reminders)."""
+    _send_link(signature_id, "reminder")
 
 
 @task()

@@ -1,6 +1,16 @@
 """Django finds the app's models here; they live in modules named for what they hold."""
 
+from campaigns.confirmation import UnconfirmedDeleted
+from campaigns.goals import Milestone
 from campaigns.pages import CampaignFormField, CampaignIndexPage, CampaignPage
 from campaigns.signatures import Signature, SignatureCounter
 
-__all__ = ["CampaignFormField", "CampaignIndexPage", "CampaignPage", "Signature", "SignatureCounter"]
+__all__ = [
+    "CampaignFormField",
+    "CampaignIndexPage",
+    "CampaignPage",
+    "Milestone",
+    "Signature",
+    "SignatureCounter",
+    "UnconfirmedDeleted",
+]

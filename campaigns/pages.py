@@ -29,7 +29,7 @@ from wagtail.models import Locale, Page, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
-from campaigns import signatures
+from campaigns import goals, signatures
 from campaigns.blocks import RICH_TEXT_FEATURES, CampaignBodyBlock, ReferencesBlock
 from campaigns.fields import LocalisedNumberField
 from campaigns.forms import PetitionFormBuilder, question_name
@@ -145,6 +145,15 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
             "Translators may set a different goal for their language."
         ),
     )
+    goal_steps_up = models.BooleanField(
+        _("raise the goal as it is reached"),
+        default=False,
+        help_text=_(
+            "Once 90 % of the goal have signed, the page shows the next round number as the goal: "
+            "100 → 250 → 500 → 1,000 → 2,500 → 5,000 → 10,000, and so on. A goal of 1,000 becomes 2,500 when "
+            "900 have signed. Each goal reached is listed with its date in the campaign summary."
+        ),
+    )
     closing_date = models.DateTimeField(
         _("closing date"),
         null=True,
@@ -164,6 +173,14 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
         help_text=_(
             "Signers get an email with a link to click. Only confirmed signatures are counted. "
             "Recommended for petitions that will be handed over officially."
+        ),
+    )
+    confirmation_reminder_hours = models.PositiveSmallIntegerField(
+        _("remind after (hours)"),
+        default=24,
+        help_text=_(
+            "Signers who have not clicked their confirmation link get one reminder this many hours after "
+            "signing. 0: no reminder."
         ),
     )
     first_name_field = _field_choice(
@@ -241,6 +258,32 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
         features=RICH_TEXT_FEATURES,
         help_text=_(
             "Shown after signing, above the share links. Ask signers to share or take the next step."
+        ),
+    )
+    share_step = models.BooleanField(
+        _("ask signers to share"),
+        default=True,
+        help_text=_(
+            "After signing, show the share step: the phone's own share menu where there is one, otherwise "
+            "links to email, WhatsApp, Mastodon, Bluesky, X and Facebook, and a 'copy link' button. The "
+            "message is the share text under Promote."
+        ),
+    )
+    donate_url = models.URLField(
+        _("donation link"),
+        blank=True,
+        help_text=_(
+            "Where signers can give, for example https://example.org/donate. After sharing, signers are "
+            "asked to donate. Leave empty to leave the donation ask out."
+        ),
+    )
+    donate_text = models.CharField(
+        _("donation ask"),
+        max_length=240,
+        blank=True,
+        help_text=_(
+            "A sentence or two above the donate button, for example 'We are funded by people like you. "
+            "Can you chip in €5 to keep this campaign going?'. Leave empty for the standard wording."
         ),
     )
     next_action_page = models.ForeignKey(
@@ -325,12 +368,22 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
                 FieldPanel("cta_heading"),
                 FieldPanel("ask"),
                 FieldPanel("signature_goal"),
+                FieldPanel("goal_steps_up"),
             ],
             heading=_("The ask"),
         ),
         MultiFieldPanel(
-            [FieldPanel("closing_date"), FieldPanel("closed"), FieldPanel("confirmation_required")],
+            [FieldPanel("closing_date"), FieldPanel("closed")],
             heading=_("Opening and closing"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("confirmation_required"), FieldPanel("confirmation_reminder_hours")],
+            heading=_("Confirmation by email"),
+            help_text=_(
+                "With confirmation on, signers are told to check their inbox and can have the email sent "
+                "again. Signatures whose link was never clicked are deleted a day after the link expires "
+                "(after 7 days)."
+            ),
         ),
         MultiFieldPanel(
             [
@@ -353,10 +406,17 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
             [
                 FieldPanel("thank_you_heading"),
                 FieldPanel("thank_you_text"),
+                FieldPanel("share_step"),
+                FieldPanel("donate_url"),
+                FieldPanel("donate_text"),
                 FieldPanel("next_action_page"),
                 FieldPanel("next_action_text"),
             ],
             heading=_("After signing"),
+            help_text=_(
+                "After signing, people see these steps in this order: share, donate, the next action. "
+                "Each is shown only when it is set."
+            ),
         ),
         MultiFieldPanel(
             [FieldPanel("delivered_on"), FieldPanel("delivered_to")],
@@ -418,6 +478,7 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
         "closed",
         "closing_date",
         "confirmation_required",
+        "confirmation_reminder_hours",
         "retention_days",
         "delivered_on",
         "delivered_to",
@@ -445,7 +506,8 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
         # The petition block's state picks its partial (templates/campaigns/petition/petition.html).
         context["petition_state"] = "form" if self.is_open else "closed"
         # A few counter rows summed: the page never reads the signatures table.
-        context["signature_count"] = signatures.signature_count(self.translation_key)
+        context["signature_count"] = count = signatures.signature_count(self.translation_key)
+        context["signature_goal"] = self.current_goal(count)
         return context
 
     # The petition, through Wagtail's form-page override points.
@@ -522,12 +584,24 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
             .order_by("-first_published_at")
         )
 
+    # What a campaign's row in the admin shows (campaigns.reports.campaign_overview), read with its title.
+    OVERVIEW_FIELDS = (
+        "title",
+        "translation_key",
+        "locale",
+        "live",
+        "closed",
+        "closing_date",
+        "signature_goal",
+        "goal_steps_up",
+    )
+
     @classmethod
     def by_campaign_key(cls, keys=None):
         """{translation key: the locale variant that names the campaign}, for titles in the admin and in
         commands' reports: the default locale's variant, else the oldest. `keys` limits the result to
         those campaigns; by default every campaign is included."""
-        pages = cls.objects.only("title", "translation_key", "locale").order_by("pk")
+        pages = cls.objects.only(*cls.OVERVIEW_FIELDS).order_by("pk")
         if keys is not None:
             pages = pages.filter(translation_key__in=keys)
         default = Locale.get_default().pk
@@ -548,6 +622,10 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
     def get_cached_paths(self):
         """The URLs a CDN may hold for this page (home.invalidation purges them): the page and its thank-you state."""
         return ["/", "/" + self.reverse_subpage("thank_you")]
+
+    def current_goal(self, count):
+        """The goal shown beside `count`: the editor's, or the round number it stepped up to (campaigns.goals)."""
+        return goals.current_goal(self.signature_goal, count, self.goal_steps_up)
 
     @property
     def offers_updates(self):

@@ -11,11 +11,12 @@ import logging
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from wagtail.models import PageLogEntry
 
 from campaigns import events
+from campaigns.confirmation import add_deleted_unconfirmed
 from campaigns.pages import CampaignPage
 from campaigns.signatures import CONFIRMATION_MAX_AGE, Signature, normalise_email
 
@@ -69,12 +70,14 @@ def forget_person(email):
 def unconfirmed_expired(now=None):
     """Signatures that were never confirmed and whose last confirmation link has expired.
 
-    A link is valid for CONFIRMATION_MAX_AGE from when it was sent: at signing, and again when the same
-    address signs once more (at most once a day, `repeat_notice_sent_at`). They were never counted.
+    A link is valid for CONFIRMATION_MAX_AGE from when it was sent: at signing, again when the same address
+    signs once more (at most once a day, `repeat_notice_sent_at`), when the signer asks for it again or is
+    reminded (`confirmation_sent_at`). They were never counted.
     """
     cutoff = (now or timezone.now()) - CONFIRMATION_MAX_AGE - UNCONFIRMED_GRACE
     return Signature.objects.filter(
         Q(repeat_notice_sent_at__isnull=True) | Q(repeat_notice_sent_at__lt=cutoff),
+        Q(confirmation_sent_at__isnull=True) | Q(confirmation_sent_at__lt=cutoff),
         confirmed_at__isnull=True,
         counted=False,
         submit_time__lt=cutoff,
@@ -91,7 +94,12 @@ def delete_unconfirmed(now=None):
     while batch := list(
         unconfirmed_expired(now).order_by("pk").values_list("pk", flat=True)[:ANONYMISE_BATCH]
     ):
-        deleted += erase_signatures(unconfirmed_expired(now).filter(pk__in=batch))
+        with transaction.atomic():
+            expired = unconfirmed_expired(now).filter(pk__in=batch)
+            per_campaign = dict(expired.values_list("campaign_key").annotate(n=Count("pk")).order_by())
+            deleted += erase_signatures(expired)
+            # The rows go; the confirmation rate still counts them among those asked to confirm.
+            add_deleted_unconfirmed(per_campaign)
     if deleted:
         logger.info("Deleted %d unconfirmed signature(s) whose confirmation link expired", deleted)
     return deleted

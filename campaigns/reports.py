@@ -11,10 +11,16 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.db.models.fields.json import KT
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 from django_countries import countries
 
+from campaigns.confirmation import deleted_unconfirmed_counts
 from campaigns.pages import CampaignPage
 from campaigns.signatures import Signature, signature_count, stored_counts
+
+# Signatures that were mailed a confirmation link: those waiting (with a key) and those confirmed (an
+# anonymised one has lost its key but keeps its confirmation time).
+ASKED_TO_CONFIRM = Q(confirmation_key__isnull=False) | Q(confirmed_at__isnull=False)
 
 # The chart's drawing area, in SVG user units (the SVG scales to its container).
 CHART_WIDTH = 720
@@ -69,13 +75,63 @@ class CampaignSummary:
     chart: Chart
 
 
-def campaign_counts():
-    """Every campaign with its public count, by title: [(the variant that names it, count)]."""
+@dataclass
+class CampaignRow:
+    """One campaign at a glance (the dashboard panel and the summaries index)."""
+
+    page: CampaignPage  # the locale variant that names the campaign (CampaignPage.by_campaign_key)
+    count: int  # the public count
+    last_day: int  # signatures stored in the last 24 hours, counted or not
+    asked_to_confirm: int  # signatures that were mailed a confirmation link, kept or deleted unconfirmed
+    confirmed: int
+
+    @property
+    def goal(self):
+        return self.page.current_goal(self.count)
+
+    @property
+    def confirmation_rate(self):
+        """The share of signers asked to confirm who did, or None where nobody was asked."""
+        return self.confirmed / self.asked_to_confirm if self.asked_to_confirm else None
+
+
+def campaign_overview(open_only=False, now=None):
+    """Every campaign (or only the open ones) with its count, goal, last day and confirmation rate, by title.
+
+    Four queries whatever the number of campaigns: the pages, the stored counts, one grouped count over the
+    campaigns' signatures (the last day read through the (campaign, time) index) and the unconfirmed
+    signatures already deleted (campaigns.privacy), so the rate counts those too.
+    """
+    now = now or timezone.now()
+    campaigns = CampaignPage.by_campaign_key()
+    if open_only:
+        campaigns = {key: page for key, page in campaigns.items() if page.live and page.is_open}
     counts = stored_counts()
-    return sorted(
-        ((page, counts.get(key, 0)) for key, page in CampaignPage.by_campaign_key().items()),
-        key=lambda row: row[0].title,
-    )
+    activity = {
+        row["campaign_key"]: row
+        for row in Signature.objects.filter(campaign_key__in=list(campaigns))
+        .values("campaign_key")
+        .annotate(
+            last_day=Count("pk", filter=Q(submit_time__gte=now - timedelta(hours=24))),
+            asked=Count("pk", filter=ASKED_TO_CONFIRM),
+            confirmed=Count("pk", filter=Q(confirmed_at__isnull=False)),
+        )
+        .order_by()
+    }
+    deleted = deleted_unconfirmed_counts(list(campaigns))
+    rows = []
+    for key, page in campaigns.items():
+        found = activity.get(key, {})
+        rows.append(
+            CampaignRow(
+                page=page,
+                count=counts.get(key, 0),
+                last_day=found.get("last_day", 0),
+                asked_to_confirm=found.get("asked", 0) + deleted.get(key, 0),
+                confirmed=found.get("confirmed", 0),
+            )
+        )
+    return sorted(rows, key=lambda row: row.page.title)
 
 
 def campaign_summary(campaign_key):

@@ -93,6 +93,13 @@ class Signature(AbstractFormSubmission):
     # The random secret that the confirmation links name (see confirmation_token), so that a link says
     # nothing about the row. Only a signature that waits for confirmation has one.
     confirmation_key = models.CharField(max_length=32, null=True, blank=True, editable=False)
+    # When the last confirmation link was mailed (at signing, sent again, reminded): its link expires
+    # CONFIRMATION_MAX_AGE later, and the unconfirmed signature is deleted after that (campaigns.privacy).
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # How often the signer had the link sent again from the thank-you page (confirmation.RESEND_LIMIT).
+    confirmation_resends = models.PositiveSmallIntegerField(default=0, editable=False)
+    # When the one reminder was mailed to a signer who had not clicked their link (confirmation.py).
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     # True once the signature is in the public count: at once, or on confirmation when that is required.
     counted = models.BooleanField(_("counted"), default=False)
     repeat_notice_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -115,7 +122,11 @@ class Signature(AbstractFormSubmission):
                 name="one_signature_per_confirmation_key",
             ),
         ]
-        indexes = [models.Index(fields=["email_normalised"], name="signature_email_idx")]
+        indexes = [
+            models.Index(fields=["email_normalised"], name="signature_email_idx"),
+            # Signatures of the last day per campaign (the dashboard), and the reminders due.
+            models.Index(fields=["campaign_key", "submit_time"], name="signature_campaign_time_idx"),
+        ]
 
     def __str__(self):
         return f"{self.first_name} {self.last_name} <{self.email}>".strip()

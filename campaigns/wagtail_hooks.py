@@ -15,6 +15,7 @@ from wagtail_modeladmin.options import modeladmin_register
 from campaigns.admin import urls
 from campaigns.admin.buttons import summary_button
 from campaigns.admin.listing import SignatureAdmin
+from campaigns.admin.panels import OpenCampaignsPanel
 from campaigns.admin.views import VIEW_SIGNATURES
 
 modeladmin_register(SignatureAdmin)
@@ -51,3 +52,8 @@ def page_header_summary_button(page, user, view_name, next_url=None):
     button = summary_button(page, user, priority=90)
     if button:
         yield button
+
+
+@hooks.register("construct_homepage_panels")
+def open_campaigns_panel(request, panels):
+    panels.append(OpenCampaignsPanel())

@@ -151,13 +151,13 @@ class ForgetPersonView(SignatureAdminMixin, TemplateView):
 
 
 class SummaryIndexView(SignatureAdminMixin, TemplateView):
-    """Every campaign with its public count, each linking to its summary."""
+    """Every campaign at a glance (as on the dashboard), each linking to its summary."""
 
     page_title = _("Campaign summaries")
     template_name = "campaigns/admin/summary_index.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(campaigns=reports.campaign_counts(), **kwargs)
+        return super().get_context_data(rows=reports.campaign_overview(), **kwargs)
 
 
 class CampaignSummaryView(SignatureAdminMixin, TemplateView):

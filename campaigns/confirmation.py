@@ -1,0 +1,147 @@
+"""Getting signers to confirm: the link sent again on request, one reminder, and the tally of those who never did.
+
+- **Send it again.** The reply to a signature on a petition with confirmation on sets a cookie in the signer's
+  browser (`RESEND_COOKIE`, readable only by the server, sent only to the "send it again" address) holding a
+  signed token of the signature's random confirmation key. The "send it again" button on the thank-you state
+  posts to campaigns.views.resend_confirmation, which resends the link only to the address of that token: no
+  address is ever typed in, so the button cannot be aimed at someone else's inbox. Every signing reply sets such
+  a cookie, a repeat's and a bot's too (their token names no waiting signature), and the button answers the same
+  whatever happened, so neither tells whether an address had signed. Each signature may have its link sent again
+  RESEND_LIMIT times, at most once per RESEND_INTERVAL, and each browser's presses are rate-limited like signing.
+- **One reminder.** `due_reminders` finds the signatures still waiting `confirmation_reminder_hours` (the
+  campaign's setting, 24 by default) after signing, whose link has not expired; `send_reminders` (the
+  `send_reminders` command, hourly from cron) marks each reminded (a conditional UPDATE, so two runs never
+  remind twice) and queues its mail. A sweep rather than a task queued at signing with `run_after`: a changed
+  delay applies to everyone still waiting, and a million signatures do not leave a million tasks waiting a day.
+- **Never confirmed.** campaigns.privacy deletes the signatures whose last link expired a grace period ago,
+  and adds them to `UnconfirmedDeleted`, so the confirmation rate in the admin still counts them.
+"""
+
+import secrets
+from datetime import timedelta
+
+from django.core import signing
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from campaigns import ratelimit
+from campaigns.signatures import CONFIRMATION_MAX_AGE, Signature
+
+RESEND_COOKIE = "petition_signed"
+RESEND_SALT = "campaigns.confirmation.resend"
+# Times a signature's link may be sent again from the thank-you state, and how long between two.
+RESEND_LIMIT = 3
+RESEND_INTERVAL = timedelta(minutes=2)
+
+
+class UnconfirmedDeleted(models.Model):
+    """How many signatures of a campaign were deleted because nobody confirmed them (campaigns.privacy):
+    the rows are gone, but the confirmation rate must still count them among those asked."""
+
+    campaign_key = models.UUIDField(unique=True, editable=False)
+    count = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.campaign_key}: {self.count}"
+
+
+def add_deleted_unconfirmed(counts):
+    """Add {campaign key: number deleted unconfirmed} to the tallies (inside the deleting transaction)."""
+    for campaign_key, number in counts.items():
+        tally, _created = UnconfirmedDeleted.objects.get_or_create(campaign_key=campaign_key)
+        UnconfirmedDeleted.objects.filter(pk=tally.pk).update(count=F("count") + number)
+
+
+def deleted_unconfirmed_counts(campaign_keys):
+    """{campaign key: signatures deleted unconfirmed} for the given campaigns (one query)."""
+    return dict(
+        UnconfirmedDeleted.objects.filter(campaign_key__in=campaign_keys).values_list("campaign_key", "count")
+    )
+
+
+# Send it again
+
+
+def resend_token(signature):
+    """The cookie's value after a signing reply: a signed token of the waiting signature's confirmation key, or
+    of a random key that names no signature (a repeat, a bot, a signature that needs no confirmation), which
+    looks the same."""
+    key = signature.confirmation_key if signature is not None and signature.confirmation_key else None
+    return signing.TimestampSigner(salt=RESEND_SALT).sign(key or secrets.token_urlsafe(16))
+
+
+def resend(token, client=None):
+    """Send the confirmation link again to the signature `token` names, if it still waits and may have it again.
+
+    Returns the seconds the client must wait when it pressed too often (rate limit), else 0, whether or not a
+    mail went: the reply must not tell. Only a valid, unexpired token from the signing reply names a signature.
+    """
+    if client is not None:
+        wait = ratelimit.seconds_until_allowed(f"resend:{client}")
+        if wait:
+            return wait
+    try:
+        key = signing.TimestampSigner(salt=RESEND_SALT).unsign(token or "", max_age=CONFIRMATION_MAX_AGE)
+    except signing.BadSignature:
+        return 0
+    now = timezone.now()
+    # Conditional, so two presses at once send one mail, and the limits hold whoever presses.
+    waiting = Signature.objects.filter(
+        Q(confirmation_sent_at__isnull=True) | Q(confirmation_sent_at__lt=now - RESEND_INTERVAL),
+        confirmation_key=key,
+        counted=False,
+        anonymised_at__isnull=True,
+        confirmation_resends__lt=RESEND_LIMIT,
+    )
+    with transaction.atomic():
+        pk = waiting.values_list("pk", flat=True).first()
+        if pk is not None and waiting.filter(pk=pk).update(
+            confirmation_resends=F("confirmation_resends") + 1, confirmation_sent_at=now
+        ):
+            from campaigns import emails
+
+            transaction.on_commit(lambda: emails.send_confirmation.enqueue(pk))
+    return 0
+
+
+# The reminder
+
+
+def due_reminders(now=None):
+    """Signatures due their one reminder: waiting for confirmation, never reminded, signed at least their
+    campaign's `confirmation_reminder_hours` ago and while their link is still valid."""
+    from campaigns.pages import CampaignPage
+
+    now = now or timezone.now()
+    delays = {}
+    for key, hours in (
+        CampaignPage.objects.filter(confirmation_required=True, confirmation_reminder_hours__gt=0)
+        .values_list("translation_key", "confirmation_reminder_hours")
+        .order_by()
+    ):
+        delays[key] = max(hours, delays.get(key, 0))
+    due = Q(pk__in=[])
+    for key, hours in delays.items():
+        due |= Q(campaign_key=key, submit_time__lte=now - timedelta(hours=hours))
+    return Signature.objects.filter(
+        due,
+        counted=False,
+        reminded_at__isnull=True,
+        anonymised_at__isnull=True,
+        confirmation_key__isnull=False,
+        submit_time__gt=now - CONFIRMATION_MAX_AGE,
+    )
+
+
+def send_reminders(now=None):
+    """Queue the reminder of every signature due one (see `due_reminders`). Returns how many were queued."""
+    from campaigns import emails
+
+    now = now or timezone.now()
+    queued = 0
+    for pk in due_reminders(now).order_by("pk").values_list("pk", flat=True).iterator():
+        if Signature.objects.filter(pk=pk, reminded_at__isnull=True).update(reminded_at=now):
+            emails.send_reminder.enqueue(pk)
+            queued += 1
+    return queued
