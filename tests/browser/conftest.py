@@ -204,20 +204,25 @@ def open_page(chromium, site_url, *, width="phone", locale="en-us", allow=(), **
         viewport=WIDTHS[width], locale=BROWSER_LOCALES[locale], base_url=site_url, **options
     )
     origins = {_origin(site_url), *(_origin(url) for url in allow)}
+    with _no_other_origin(context, lambda url: _origin(url) in origins):
+        page = context.new_page()
+        page.width_name = width
+        yield page
+
+
+@contextmanager
+def _no_other_origin(context, allowed):
+    """Records the requests of every page in `context`; on leaving, closes it and fails if any went to a
+    URL that `allowed` refuses."""
     foreign = []
 
     def record(request):
-        if (
-            urlsplit(request.url).scheme in ("http", "https", "ws", "wss")
-            and _origin(request.url) not in origins
-        ):
+        if urlsplit(request.url).scheme in ("http", "https", "ws", "wss") and not allowed(request.url):
             foreign.append(f"{request.method} {request.url}")
 
     context.on("request", record)
-    page = context.new_page()
-    page.width_name = width
     try:
-        yield page
+        yield
     finally:
         context.close()
     if foreign:
@@ -229,27 +234,37 @@ def _origin(url):
     return f"{parts.scheme}://{parts.netloc}"
 
 
+def _on_this_machine(url):
+    """The live servers of tests that build their own site listen on the loopback address."""
+    return urlsplit(url).hostname in ("127.0.0.1", "localhost")
+
+
+@contextmanager
+def _page(chromium, width, **options):
+    context = chromium.new_context(viewport=width, **options)
+    with _no_other_origin(context, _on_this_machine):
+        yield context.new_page()
+
+
 @pytest.fixture
 def phone(chromium):
-    """A 390 px wide page with JavaScript, as on a phone (no demo site: tests that build their own pages)."""
-    context = chromium.new_context(viewport=WIDTHS["phone"], locale="en-US")
-    yield context.new_page()
-    context.close()
+    """A 390 px wide page with JavaScript, as on a phone (no demo site: tests that build their own pages).
+    Like open_page's, it fails the test if it asks anything of another host."""
+    with _page(chromium, WIDTHS["phone"], locale="en-US") as page:
+        yield page
 
 
 @pytest.fixture
 def desktop(chromium):
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
-    yield context.new_page()
-    context.close()
+    with _page(chromium, {"width": 1280, "height": 900}, locale="en-US") as page:
+        yield page
 
 
 @pytest.fixture
 def no_js(chromium):
     """A page with JavaScript turned off: every journey must still work."""
-    context = chromium.new_context(viewport=WIDTHS["phone"], java_script_enabled=False)
-    yield context.new_page()
-    context.close()
+    with _page(chromium, WIDTHS["phone"], java_script_enabled=False) as page:
+        yield page
 
 
 _screenshots_taken = []
