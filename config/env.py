@@ -68,7 +68,17 @@ VARIABLES = [
     Var("AWS_STORAGE_BUCKET_NAME", None, "S3 bucket for uploaded media; local files when unset."),
     Var("AWS_S3_ENDPOINT_URL", None, "S3 API endpoint (for S3-compatible stores and local tests)."),
     Var("AWS_S3_REGION_NAME", None, "S3 region."),
-    Var("AWS_S3_CUSTOM_DOMAIN", None, "CDN host name serving the media bucket."),
+    Var(
+        "AWS_S3_CUSTOM_DOMAIN",
+        None,
+        "Host (and path) browsers fetch media from: a CDN in front of the bucket. Same scheme as BASE_URL.",
+    ),
+    Var(
+        "AWS_ACCESS_KEY_ID",
+        None,
+        "S3 access key; when unset boto3 finds credentials itself (instance role…).",
+    ),
+    Var("AWS_SECRET_ACCESS_KEY", None, "S3 secret key, with AWS_ACCESS_KEY_ID."),
     Var("MEDIA_ROOT", None, "Where uploaded files go when S3 is not used."),
     Var(
         "FRONTEND_CACHE_URL",

@@ -169,6 +169,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env("MEDIA_ROOT") or str(BASE_DIR / "media")
 
+# Media links use the site's own scheme: an https page may not show http images, and a site tried out over
+# plain http (compose.yaml) serves its bucket over http too.
+MEDIA_URL_SCHEME = urlsplit(BASE_URL).scheme or "https"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -181,6 +184,10 @@ if env("AWS_STORAGE_BUCKET_NAME"):
             "endpoint_url": env("AWS_S3_ENDPOINT_URL"),
             "region_name": env("AWS_S3_REGION_NAME"),
             "custom_domain": env("AWS_S3_CUSTOM_DOMAIN"),
+            "url_protocol": f"{MEDIA_URL_SCHEME}:",
+            # None: boto3 looks for credentials itself (an instance or task role, ~/.aws).
+            "access_key": env("AWS_ACCESS_KEY_ID"),
+            "secret_key": env("AWS_SECRET_ACCESS_KEY"),
             "querystring_auth": False,
             "file_overwrite": False,
         },
@@ -255,7 +262,7 @@ ADMIN_PATH = env("ADMIN_PATH").strip("/")
 MEDIA_ORIGINS = []
 if env("AWS_STORAGE_BUCKET_NAME"):
     if env("AWS_S3_CUSTOM_DOMAIN"):
-        MEDIA_ORIGINS.append(f"https://{env('AWS_S3_CUSTOM_DOMAIN')}")
+        MEDIA_ORIGINS.append(f"{MEDIA_URL_SCHEME}://{env('AWS_S3_CUSTOM_DOMAIN')}")
     elif env("AWS_S3_ENDPOINT_URL"):
         _endpoint = urlsplit(env("AWS_S3_ENDPOINT_URL"))
         MEDIA_ORIGINS.append(f"{_endpoint.scheme}://{_endpoint.netloc}")

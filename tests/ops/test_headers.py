@@ -112,19 +112,32 @@ def test_the_admin_moves_to_admin_path(admin_client, campaign, admin_moved):
     assert old.status_code == 404
 
 
-def test_media_on_s3_are_allowed_as_images():
+@pytest.mark.parametrize(
+    "base_url, media_origin",
+    [
+        ("https://campaigns.example.org", "https://media.campaigns.example.org"),
+        # The site tried out over plain http (compose.yaml) fetches its media over http as well.
+        ("http://localhost:8080", "http://media.campaigns.example.org"),
+    ],
+)
+def test_media_on_s3_are_allowed_as_images_over_the_sites_scheme(base_url, media_origin):
     script = (
         "import django; django.setup()\n"
         "from django.conf import settings\n"
+        "from django.core.files.storage import default_storage\n"
         "print(' '.join(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']))\n"
+        "print(default_storage.url('original_images/ring.jpg'))\n"
     )
     environ = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "BASE_URL": base_url,
         "AWS_STORAGE_BUCKET_NAME": "campaign-media",
         "AWS_S3_CUSTOM_DOMAIN": "media.campaigns.example.org",
     }
     result = subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, env=environ, capture_output=True, text=True
     )
-    assert result.stdout.split() == ["'self'", "https://media.campaigns.example.org"], result.stderr
+    policy_line, url = result.stdout.splitlines()
+    assert policy_line.split() == ["'self'", media_origin], result.stderr
+    assert url == f"{media_origin}/original_images/ring.jpg"
