@@ -33,6 +33,7 @@ from campaigns import goals, signatures
 from campaigns.blocks import RICH_TEXT_FEATURES, CampaignBodyBlock, ReferencesBlock
 from campaigns.fields import LocalisedNumberField
 from campaigns.forms import PetitionFormBuilder, question_name
+from campaigns.panels import EmbedSnippetPanel
 from home import site_structure
 
 
@@ -321,6 +322,16 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
             "language's target."
         ),
     )
+    embed_enabled = models.BooleanField(
+        _("let partner sites embed the petition"),
+        default=False,
+        help_text=_(
+            "Partner organisations can then show this petition's form on their own web pages. Only the "
+            "sites listed below can, and only once you publish. Signatures made there count like any "
+            "other, and the summary says which partner's site they came from. A copy of this campaign "
+            "starts with embedding off."
+        ),
+    )
     retention_days = models.PositiveIntegerField(
         _("keep signers' details for (days)"),
         null=True,
@@ -426,6 +437,27 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
                 "petition. Once you have handed it over, say so here."
             ),
         ),
+        MultiFieldPanel(
+            [
+                FieldPanel("embed_enabled"),
+                InlinePanel(
+                    "embed_partners",
+                    heading=_("Partner sites"),
+                    label=_("Partner site"),
+                    help_text=_(
+                        "Each site that may show the petition: a name for the summary and the site's "
+                        "address (https://…, no page path, no wildcards)."
+                    ),
+                ),
+                EmbedSnippetPanel(),
+            ],
+            heading=_("Embedding on partner sites"),
+            help_text=_(
+                "Let the coalition's partners show this petition on their own sites. After you publish, "
+                "copy the code below and send it to them: they paste it into their page."
+            ),
+            classname="collapsed",
+        ),
         # Legal and operations settings: how long personal data is kept and who receives every signer's
         # details by mail are decisions for an administrator, not for every editor of the page's words.
         # The permission is on each field, which leaves it out of other users' forms (on a group it would
@@ -482,13 +514,16 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
         "retention_days",
         "delivered_on",
         "delivered_to",
+        "embed_enabled",
     ]
     # A copy made in the admin is a new campaign: it has not been delivered. (A translation is the same
     # campaign: campaigns/signals.py gives it these from the page it was translated from.)
-    NOT_COPIED_TO_NEW_CAMPAIGNS = ["delivered_on", "delivered_to"]
+    # Nor is it embedded anywhere yet: embedding starts off, and its partner list (kept, since coalitions
+    # often run the next campaign together) does nothing until an editor switches it on.
+    NOT_COPIED_TO_NEW_CAMPAIGNS = ["delivered_on", "delivered_to", "embed_enabled"]
     exclude_fields_in_copy = NOT_COPIED_TO_NEW_CAMPAIGNS
     override_translatable_fields = [
-        SynchronizedField(name, overridable=False) for name in CAMPAIGN_WIDE_FIELDS
+        SynchronizedField(name, overridable=False) for name in [*CAMPAIGN_WIDE_FIELDS, "embed_partners"]
     ]
 
     class Meta:

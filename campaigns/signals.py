@@ -11,7 +11,26 @@ def copy_campaign_wide_fields(sender, instance, **kwargs):
     """
     page = instance.specific
     values = {name: getattr(page, name) for name in page.CAMPAIGN_WIDE_FIELDS}
-    type(page).objects.filter(translation_key=page.translation_key).exclude(pk=page.pk).update(**values)
+    others = type(page).objects.filter(translation_key=page.translation_key).exclude(pk=page.pk)
+    others.update(**values)
+    copy_embed_partners(page, others)
+
+
+def copy_embed_partners(page, others):
+    """The partner sites allowed to frame the petition are one list for all languages: a partner removed in
+    one language can frame none of them once the page is published (campaigns.embedding)."""
+    from campaigns.embedding import EmbedPartner
+
+    listed = [(partner.name, partner.origin) for partner in page.embed_partners.all()]
+    other_pks = list(others.values_list("pk", flat=True))
+    if not other_pks:
+        return
+    EmbedPartner.objects.filter(page_id__in=other_pks).delete()
+    EmbedPartner.objects.bulk_create(
+        EmbedPartner(page_id=pk, name=name, origin=origin, sort_order=order)
+        for pk in other_pks
+        for order, (name, origin) in enumerate(listed)
+    )
 
 
 def keep_delivery_on_translations(sender, source_obj, target_obj, **kwargs):

@@ -246,8 +246,10 @@ def normalise_email(address):
         return address
 
 
-def source_of(cleaned_data):
-    """The utm_* parameters and the referrer's host (never its path or query) that came with a signature."""
+def source_of(cleaned_data, partner=None):
+    """The utm_* parameters and the referrer's host (never its path or query) that came with a signature, and
+    the partner site whose embedded form it was signed in: its name (what the campaign's summary groups by)
+    and its origin."""
     source = {name: cleaned_data[name] for name in UTM_FIELDS if cleaned_data.get(name)}
     referrer = (cleaned_data.get(REFERRER_FIELD) or "").strip()
     try:
@@ -256,11 +258,16 @@ def source_of(cleaned_data):
         host = None
     if host:
         source["referrer_host"] = host
+    if partner is not None:
+        source.update(partner=partner.name, partner_origin=partner.origin)
     return source
 
 
-def sign(page, form, client=None):
+def sign(page, form, client=None, partner=None):
     """Decide and store a signature of `page` (a CampaignPage) from its bound signing form.
+
+    `partner` is the listed partner site whose embedded form was used (campaigns.embedding.EmbedPartner),
+    recorded in the signature's source; None on this site's own pages. The rules are the same either way.
 
     The gates, in order: the petition must be open; the client (campaigns.ratelimit.client_key of the request;
     None only for callers with no client, such as a command) must be within its rate limit; the form must be
@@ -297,7 +304,7 @@ def sign(page, form, client=None):
         **signer,
         email_normalised=normalise_email(signer["email"]),
         form_data={name: value for name, value in cleaned_data.items() if name not in NOT_QUESTIONS},
-        source=source_of(cleaned_data),
+        source=source_of(cleaned_data, partner),
         consent_text=page.consent_text,
         consented_at=now,
         **_box_consents(form, now),

@@ -11,6 +11,15 @@ app_name = "campaigns"
 urlpatterns = [
     path("sign/confirm/<str:token>/", views.confirm, name="confirm"),
     path("api/campaigns/<uuid:campaign_key>/count/", views.signature_count, name="signature_count"),
+    # The petition in a partner's frame (campaigns.embedding): the snippet's address, and each partner's.
+    path("embed/<uuid:campaign_key>/", views.embed, name="embed"),
+    path("embed/<uuid:campaign_key>/thank-you/", views.embed_thank_you, name="embed_thank_you"),
+    path("embed/<uuid:campaign_key>/from/<str:partner>/", views.embed, name="embed_partner"),
+    path(
+        "embed/<uuid:campaign_key>/from/<str:partner>/thank-you/",
+        views.embed_thank_you,
+        name="embed_partner_thank_you",
+    ),
     # Wagtail's page route again, so that campaign pages take posts without a CSRF token (see
     # views.serve_page); Wagtail's own /_util/ views (page passwords, login) are left to it.
     re_path(serve_pattern.replace("^", "^(?!_util/)", 1), views.serve_page, name="serve_page"),

@@ -12,11 +12,12 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
+from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 from wagtail.views import serve as wagtail_serve
 
-from campaigns import origin, ratelimit, signatures
+from campaigns import embedding, origin, ratelimit, signatures
 from campaigns.signatures import Confirmation, Outcome
 from home import pagecache, site_structure
 
@@ -87,32 +88,41 @@ def unreadable(request):
 
 
 def petition(request, page):
-    """The campaign page. GET shows it; POST signs (campaigns.signatures.sign decides) and is answered by
-    the outcome alone: a redirect to the thank-you state (303), or JSON for petition.js. Every signature
-    that passes the gates gets the same reply, whether it was new, a repeat or a bot's."""
+    """The campaign page. GET shows it; POST signs (see _sign)."""
     if request.method in READ_METHODS:
         # The same form for everyone, so the page can be cached: petition.js copies the URL's utm_* into it.
         return _render(request, page, form=page.petition_form(request))
     if request.method != "POST":
         return _not_allowed(request, ["GET", "HEAD", "POST"])
+
+    def answer(**kwargs):
+        return _render(request, page, **kwargs)
+
+    return _sign(request, page, answer, _thank_you_url(request, page))
+
+
+def _sign(request, page, render_page, thank_you_url, partner=None, render_message=None):
+    """Sign (campaigns.signatures.sign decides) and answer by the outcome alone: a redirect to the thank-you
+    state (303), or JSON for petition.js. Every signature that passes the gates gets the same reply, whether
+    it was new, a repeat or a bot's. `render_page(form=…, status=…)` shows the petition again; `partner` and
+    `render_message` are the embedded petition's (see embed)."""
     form = page.petition_form(request, request.POST)
     if request.FILES:  # a petition takes no files; Django has read the body by now, but nothing is kept
         return _refusal(request, 400, _("A petition takes no files, so this was not accepted."))
-    result = signatures.sign(page, form, client=ratelimit.client_key(request))
+    result = signatures.sign(page, form, client=ratelimit.client_key(request), partner=partner)
 
     if result.outcome is Outcome.CLOSED:
         message = _("This petition is closed. Thank you for your support.")
         if wants_json(request):
             return JsonResponse({"ok": False, "errors": {"__all__": [message]}}, status=409)
-        return _render(request, page, status=409)
+        return render_page(status=409)
     if result.outcome is Outcome.RATE_LIMITED:
-        return _rate_limited(request, page, result.retry_after)
+        return _rate_limited(request, page, result.retry_after, render_message)
     if result.outcome is Outcome.INVALID:
         if wants_json(request):
             return JsonResponse({"ok": False, "errors": form.errors.get_json_data()}, status=400)
-        return _render(request, page, form=form, status=400)
+        return render_page(form=form, status=400)
 
-    thank_you_url = _thank_you_url(request, page)
     if wants_json(request):
         # No count here: whether it moved would tell a prober if the address had signed before.
         return JsonResponse({"ok": True, "redirect": thank_you_url, "html": _thank_you_html(request, page)})
@@ -153,7 +163,9 @@ def _render(request, page, form=None, state=None, status=200):
     return response
 
 
-def _rate_limited(request, page, wait):
+def _rate_limited(request, page, wait, render_message=None):
+    """429 with Retry-After: JSON for petition.js, else a page that says how long to wait (in the embedded
+    petition's frame, `render_message(message, status)` says it in place of the form)."""
     minutes = max(1, round(wait / 60))
     message = ngettext(
         "You have signed many times in a short while. Please try again in %(minutes)s minute.",
@@ -162,6 +174,8 @@ def _rate_limited(request, page, wait):
     ) % {"minutes": minutes}
     if wants_json(request):
         response = JsonResponse({"ok": False, "errors": {"__all__": [message]}}, status=429)
+    elif render_message is not None:
+        response = render_message(message, 429)
     else:
         response = render(
             request, "campaigns/rate_limited.html", {"campaign": page, "message": message}, status=429
@@ -247,3 +261,98 @@ def signature_count(request, campaign_key):
         f"signature-count:{campaign_key}", lambda: signatures.signature_count(campaign_key), COUNT_FRESH
     )
     return JsonResponse({"count": count, "goal": goal})
+
+
+# The petition in a partner's frame (campaigns.embedding explains the addresses, headers and cookies).
+
+
+def _embedded_campaign(request, campaign_key, partner_key):
+    """The campaign's page in the URL's language and the partner the address names (None for the snippet's
+    address). 404 unless the page is live, public and embeddable, and the partner is listed."""
+    structure = site_structure.for_request(request)
+    page = (
+        apps.get_model("campaigns", "CampaignPage")
+        .objects.live()
+        .filter(translation_key=campaign_key, locale__language_code=get_language(), embed_enabled=True)
+        .select_related("locale")
+        .first()
+    )
+    if page is None or not structure.is_public(page):
+        raise Http404
+    partner = None
+    if partner_key is not None:
+        partner = embedding.partner_for_key(page, partner_key)
+        if partner is None:
+            raise Http404
+    elif not embedding.partners(page):
+        raise Http404
+    return page, partner
+
+
+def _embed_addresses(page, partner):
+    key, language = page.translation_key, page.locale.language_code
+    here = embedding.frame_path(key, language, partner)
+    return here, here + "thank-you/"
+
+
+def _render_embedded(request, page, partner, form=None, state=None, message=None, status=200):
+    """The embedded petition: the page's petition block alone, in a document of its own (no header,
+    footer or story), that only the partner (or, at the snippet's address, the listed partners) may frame."""
+    action, _thank_you = _embed_addresses(page, partner)
+    context = page.get_context(request)
+    context.update(
+        form=form or page.petition_form(request),
+        petition_action=action,
+        embed_message=message,
+        # Where the frame's script sends its height: the partner's origin, or anyone ("*") at the snippet's
+        # address, since a height is no secret.
+        embed_parent=partner.origin if partner else "*",
+    )
+    if state:
+        context["petition_state"] = state
+    response = render(request, "campaigns/embed.html", context, status=status)
+    origins = [partner.origin] if partner else [p.origin for p in embedding.partners(page)]
+    return embedding.allow_framing(response, origins)
+
+
+@csrf_exempt
+@xframe_options_exempt
+def embed(request, campaign_key, partner=None):
+    """The embedded petition: GET shows it, POST signs with the same rules as the campaign page, recording
+    the partner. At the snippet's address, a browser that says a listed partner framed it (Referer) is sent
+    to that partner's address; the same form for everyone at each address, so each can be cached."""
+    page, partner = _embedded_campaign(request, campaign_key, partner)
+    if request.method in READ_METHODS:
+        if partner is None:
+            referrer = embedding.partner_for_origin(page, embedding.origin_of(request.headers.get("Referer")))
+            if referrer is not None:
+                query = request.META.get("QUERY_STRING", "")
+                target = embedding.frame_path(page.translation_key, page.locale.language_code, referrer)
+                response = HttpResponseRedirect(target + (f"?{query}" if query else ""))
+                return embedding.allow_framing(response, [referrer.origin])
+        else:
+            pagecache.allow(request)
+        return _render_embedded(request, page, partner)
+    if request.method != "POST":
+        return _not_allowed(request, ["GET", "HEAD", "POST"])
+    if not origin.is_same_origin(request):
+        return _refusal(request, 403, _("This form was sent from another website, so it was not accepted."))
+
+    def answer(form=None, status=200):
+        return _render_embedded(request, page, partner, form=form, status=status)
+
+    def say(message, status):
+        return _render_embedded(request, page, partner, message=message, status=status)
+
+    _action, thank_you_url = _embed_addresses(page, partner)
+    return _sign(request, page, answer, thank_you_url, partner=partner, render_message=say)
+
+
+@xframe_options_exempt
+def embed_thank_you(request, campaign_key, partner=None):
+    """The thank-you state inside the frame, after a plain post (the same for everyone, so cached)."""
+    page, partner = _embedded_campaign(request, campaign_key, partner)
+    if request.method not in READ_METHODS:
+        return _not_allowed(request, READ_METHODS)
+    pagecache.allow(request)
+    return _render_embedded(request, page, partner, state="thank_you")

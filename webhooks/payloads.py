@@ -39,7 +39,8 @@ def snapshot_signature(signature, page):
         "website": source.get("referrer_host", ""),
         # Not OSDI: the other utm_* parameters, and the partner site whose embedded form was used.
         "utm": {name: value for name, value in source.items() if name.startswith("utm_")},
-        "partner": source.get("partner_name", ""),
+        "partner": source.get("partner", ""),
+        "partner_origin": source.get("partner_origin", ""),
     }
     return {
         "identifiers": [signature_identifier(signature.pk)],

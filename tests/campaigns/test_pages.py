@@ -69,6 +69,7 @@ def campaign_form_data(**overrides):
         "consent_text": "We will email you about this campaign.",
         "thank_you_text": rich_text(""),
         "form_fields": inline_formset([]),
+        "embed_partners": inline_formset([]),
         "share_text": "",
     }
     data.update(overrides)
