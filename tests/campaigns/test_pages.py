@@ -68,6 +68,7 @@ def campaign_form_data(**overrides):
         "newsletter_opt_in": "on",
         "consent_text": "We will email you about this campaign.",
         "thank_you_text": rich_text(""),
+        "confirmation_reminder_hours": "24",
         "form_fields": inline_formset([]),
         "embed_partners": inline_formset([]),
         "share_text": "",
