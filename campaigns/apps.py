@@ -9,8 +9,9 @@ class CampaignsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from campaigns import counting, emails, signals
+        from campaigns import counting, emails, goals, signals
 
         signals.connect()
         emails.connect()
+        goals.connect()
         post_migrate.connect(counting.install_triggers, sender=self, dispatch_uid="campaigns-count-triggers")

@@ -21,6 +21,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from campaigns import events, signatures
+
 # The goal steps up once the count reaches this share of it.
 STEP_UP_AT = Decimal("0.9")
 # Round numbers: these times a power of ten.
@@ -101,3 +103,18 @@ def record_milestones(page, count):
 def milestones(campaign_key):
     """A campaign's milestones, the first reached first."""
     return list(Milestone.objects.filter(campaign_key=campaign_key).order_by("goal"))
+
+
+def _on_signed(signature, page, **kwargs):
+    if signature.counted:  # counted at once (no confirmation asked)
+        record_milestones(page, signatures.signature_count(page.translation_key))
+
+
+def _on_confirmed(signature, **kwargs):
+    page = signature.page.specific
+    record_milestones(page, signatures.signature_count(page.translation_key))
+
+
+def connect():
+    events.signed.connect(_on_signed, dispatch_uid="goals-milestones-signed")
+    events.confirmed.connect(_on_confirmed, dispatch_uid="goals-milestones-confirmed")

@@ -57,14 +57,25 @@ class Chart:
         return max((bar.count for bar in self.bars), default=0)
 
 
+class ConfirmationRate:
+    """For a dataclass with `confirmed` and `asked_to_confirm` (mailed a confirmation link, including those
+    deleted unconfirmed since)."""
+
+    @property
+    def confirmation_rate(self):
+        """The share of signers asked to confirm who did, or None where nobody was asked."""
+        return self.confirmed / self.asked_to_confirm if self.asked_to_confirm else None
+
+
 @dataclass
-class CampaignSummary:
+class CampaignSummary(ConfirmationRate):
     total: int
     confirmed: int
     counted: int
     public_count: int
     anonymised: int
     newsletter: int
+    asked_to_confirm: int  # mailed a confirmation link, including those deleted unconfirmed since
     per_locale: list[tuple[str, str, int]]  # (code, language name, count)
     per_country: list[tuple[str, str, int]]  # (code, country name, count)
     per_origin: list[
@@ -76,7 +87,7 @@ class CampaignSummary:
 
 
 @dataclass
-class CampaignRow:
+class CampaignRow(ConfirmationRate):
     """One campaign at a glance (the dashboard panel and the summaries index)."""
 
     page: CampaignPage  # the locale variant that names the campaign (CampaignPage.by_campaign_key)
@@ -88,11 +99,6 @@ class CampaignRow:
     @property
     def goal(self):
         return self.page.current_goal(self.count)
-
-    @property
-    def confirmation_rate(self):
-        """The share of signers asked to confirm who did, or None where nobody was asked."""
-        return self.confirmed / self.asked_to_confirm if self.asked_to_confirm else None
 
 
 def campaign_overview(open_only=False, now=None):
@@ -143,7 +149,9 @@ def campaign_summary(campaign_key):
         counted=Count("pk", filter=Q(counted=True)),
         anonymised=Count("pk", filter=Q(anonymised_at__isnull=False)),
         newsletter=Count("pk", filter=Q(newsletter_opt_in=True)),
+        asked_to_confirm=Count("pk", filter=ASKED_TO_CONFIRM),
     )
+    totals["asked_to_confirm"] += deleted_unconfirmed_counts([campaign_key]).get(campaign_key, 0)
     language_names = dict(settings.LANGUAGES)
     per_locale = [
         (code, language_names.get(code, code), n)

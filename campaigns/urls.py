@@ -9,6 +9,7 @@ from campaigns import views
 app_name = "campaigns"
 
 urlpatterns = [
+    path("sign/confirm/again/", views.resend_confirmation, name="resend_confirmation"),
     path("sign/confirm/<str:token>/", views.confirm, name="confirm"),
     path("api/campaigns/<uuid:campaign_key>/count/", views.signature_count, name="signature_count"),
     # The petition in a partner's frame (campaigns.embedding): the snippet's address, and each partner's.

@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -17,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 from wagtail.views import serve as wagtail_serve
 
-from campaigns import embedding, origin, ratelimit, signatures
+from campaigns import confirmation, embedding, origin, ratelimit, signatures
 from campaigns.signatures import Confirmation, Outcome
 from home import pagecache, site_structure
 
@@ -125,8 +126,28 @@ def _sign(request, page, render_page, thank_you_url, partner=None, render_messag
 
     if wants_json(request):
         # No count here: whether it moved would tell a prober if the address had signed before.
-        return JsonResponse({"ok": True, "redirect": thank_you_url, "html": _thank_you_html(request, page)})
-    return HttpResponseRedirect(thank_you_url, status=303)
+        response = JsonResponse(
+            {"ok": True, "redirect": thank_you_url, "html": _thank_you_html(request, page)}
+        )
+    else:
+        response = HttpResponseRedirect(thank_you_url, status=303)
+    if page.confirmation_required:
+        _remember_signer(request, response, result.signature)
+    return response
+
+
+def _remember_signer(request, response, signature):
+    """The cookie that lets this browser, and only it, have the confirmation mail sent again
+    (campaigns.confirmation): every signing reply sets one, so it tells nothing about the address."""
+    response.set_cookie(
+        confirmation.RESEND_COOKIE,
+        confirmation.resend_token(signature),
+        max_age=int(signatures.CONFIRMATION_MAX_AGE.total_seconds()),
+        path=reverse("campaigns:resend_confirmation"),
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Strict",
+    )
 
 
 def thank_you(request, page):
@@ -163,15 +184,25 @@ def _render(request, page, form=None, state=None, status=200):
     return response
 
 
-def _rate_limited(request, page, wait, render_message=None):
+def _rate_limited(request, page, wait, render_message=None, resending=False):
     """429 with Retry-After: JSON for petition.js, else a page that says how long to wait (in the embedded
-    petition's frame, `render_message(message, status)` says it in place of the form)."""
+    petition's frame, `render_message(message, status)` says it in place of the form). `resending`: the
+    client pressed "send the email again" too often, rather than signed."""
     minutes = max(1, round(wait / 60))
-    message = ngettext(
-        "You have signed many times in a short while. Please try again in %(minutes)s minute.",
-        "You have signed many times in a short while. Please try again in %(minutes)s minutes.",
-        minutes,
-    ) % {"minutes": minutes}
+    if resending:
+        message = ngettext(
+            "You have asked for the email many times in a short while. Please try again in %(minutes)s minute.",
+            "You have asked for the email many times in a short while. Please try again in %(minutes)s "
+            "minutes.",
+            minutes,
+        )
+    else:
+        message = ngettext(
+            "You have signed many times in a short while. Please try again in %(minutes)s minute.",
+            "You have signed many times in a short while. Please try again in %(minutes)s minutes.",
+            minutes,
+        )
+    message %= {"minutes": minutes}
     if wants_json(request):
         response = JsonResponse({"ok": False, "errors": {"__all__": [message]}}, status=429)
     elif render_message is not None:
@@ -234,14 +265,40 @@ def _confirmation_page(request, result):
     return render(request, template, context, status=status)
 
 
+@csrf_exempt
+@cache_control(private=True, no_store=True)
+def resend_confirmation(request):
+    """The "send it again" button of the thank-you state: the confirmation mail goes again to the address
+    signed in this browser (its cookie, set by `petition`), never to one typed in. The answer is the same
+    whether a mail went or not (campaigns.confirmation.resend decides); only pressing too often is refused."""
+    if request.method != "POST":
+        return _not_allowed(request, ["POST"])
+    if not origin.is_same_origin(request):
+        return _refusal(request, 403, _("This form was sent from another website, so it was not accepted."))
+    wait = confirmation.resend(
+        request.COOKIES.get(confirmation.RESEND_COOKIE), client=ratelimit.client_key(request)
+    )
+    if wait:
+        return _rate_limited(request, None, wait, resending=True)
+    message = _(
+        "If your signature is still waiting for confirmation, we have sent the email again to the address "
+        "you signed with. It can take a few minutes to arrive."
+    )
+    if wants_json(request):
+        return JsonResponse({"ok": True, "message": message})
+    return render(request, "campaigns/resend.html", {"message": message})
+
+
 @require_GET
 @cache_control(public=True, max_age=COUNT_FRESH)
 def signature_count(request, campaign_key):
     """{"count": N, "goal": G} for petition.js to refresh the count on a cached page. The count is the
-    campaign's in every language; the goal is that of the URL's language variant (translators may change it).
+    campaign's in every language; the goal is the one the URL's language variant shows beside that count
+    (translators may change it, and it may step up as the count grows: campaigns.goals).
 
-    Every page view with JavaScript asks this, so it is cheap: the goal is remembered per content generation,
-    and the count is read at most once per COUNT_FRESH seconds from the database, whatever the traffic.
+    Every page view with JavaScript asks this, so it is cheap: the page's goal settings are remembered per
+    content generation, and the count is read at most once per COUNT_FRESH seconds from the database, whatever
+    the traffic.
     """
     structure = site_structure.for_request(request)
     key = ("count-goal", campaign_key, get_language())
@@ -250,16 +307,17 @@ def signature_count(request, campaign_key):
             apps.get_model("campaigns", "CampaignPage")
             .objects.live()
             .filter(translation_key=campaign_key, locale__language_code=get_language())
-            .only("path", "signature_goal")
+            .only("path", "signature_goal", "goal_steps_up")
             .first()
         )
-        structure.memo[key] = page.signature_goal if page is not None and structure.is_public(page) else None
-    goal = structure.memo[key]
-    if goal is None:
+        structure.memo[key] = page if page is not None and structure.is_public(page) else None
+    page = structure.memo[key]
+    if page is None:
         raise Http404
     count = cache.get_or_set(
         f"signature-count:{campaign_key}", lambda: signatures.signature_count(campaign_key), COUNT_FRESH
     )
+    goal = page.current_goal(count)
     return JsonResponse({"count": count, "goal": goal})
 
 

@@ -55,10 +55,11 @@ def _fresh_cache():
     """Each test starts with an empty cache: no page, rate-limit window or site generation of another test."""
     from django.core.cache import cache
 
-    from campaigns import ratelimit
+    from campaigns import goals, ratelimit
     from home import generation, pagecache, site_structure
 
     cache.clear()
+    goals._recorded.clear()
     generation._known = None
     ratelimit._memory.clear()
     pagecache._local.clear()

@@ -313,7 +313,11 @@ NUMBERS = {
     "fr": ("1\u202f300", "1\u00a0300"),
     "es": ("1\u202f300", "1\u00a0300", "1.300"),
 }
-GOALS = {"en-us": "Goal: 10,000", "en-gb": "Goal: 10,000", "de": "Ziel: 10.000"}
+GOALS = {
+    "en-us": "Help us reach 10,000.",
+    "en-gb": "Help us reach 10,000.",
+    "de": "Helfen Sie uns, 10.000 zu erreichen.",
+}
 DATES = {
     "en-us": "June 25, 2020",
     "en-gb": "25 Jun 2020",

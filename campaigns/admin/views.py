@@ -21,7 +21,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.contrib.forms import views as wagtail_forms_views
 from wagtail_modeladmin.views import IndexView, InspectView
 
-from campaigns import privacy, reports
+from campaigns import goals, privacy, reports
 from campaigns.admin.exports import SignatureExport, export_filename, spreadsheet_text
 from campaigns.admin.filters import ListingQuery
 from campaigns.formfields import SignerEmailField
@@ -187,6 +187,7 @@ class CampaignSummaryView(SignatureAdminMixin, TemplateView):
         return super().get_context_data(
             campaign=self.campaign,
             summary=reports.campaign_summary(key),
+            milestones=goals.milestones(key),
             signatures_url=f"{listing}?campaign={key}",
             **kwargs,
         )

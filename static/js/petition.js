@@ -8,7 +8,8 @@
  * - the count is refreshed from the JSON count endpoint when the page loads, so a page served from a
  *   cache shows a fresh figure;
  * - the hidden source fields get the page's utm_* parameters and the referring site's host;
- * - a "sign" link to the petition (#sign) puts the cursor in the form's first field.
+ * - a "sign" link to the petition (#sign) puts the cursor in the form's first field;
+ * - "send the email again" posts in the background and says the answer where the button is.
  * After a background post, focus moves to the thank-you heading or to the first field in error, and the
  * outcome is said aloud: the thank-you heading through the status region, mistakes through the alert.
  * If the background post fails (offline, an unexpected answer), the form is posted the plain way.
@@ -25,9 +26,18 @@
     var numbers = new Intl.NumberFormat(language);
     var plurals = new Intl.PluralRules(language);
 
-    function showCount(count) {
+    // The count and, when given, the goal beside it (which may have stepped up: campaigns/goals.py).
+    function showCount(count, goal) {
         if (typeof count !== "number") {
             return;
+        }
+        if (typeof goal === "number" && goal > 0) {
+            root.querySelectorAll("[data-signature-progress]").forEach(function (bar) {
+                bar.max = goal;
+            });
+            root.querySelectorAll("[data-goal-sentence]").forEach(function (sentence) {
+                sentence.textContent = sentence.getAttribute("data-goal-sentence").replace("{goal}", numbers.format(goal));
+            });
         }
         root.querySelectorAll("[data-signature-count]").forEach(function (element) {
             element.setAttribute("data-signature-count", String(count));
@@ -53,7 +63,7 @@
             })
             .then(function (data) {
                 if (data) {
-                    showCount(data.count);
+                    showCount(data.count, data.goal);
                 }
             })
             .catch(function () {
@@ -255,10 +265,39 @@
         });
     }
 
+    // "Send the email again" (templates/campaigns/petition/check_inbox.html), also in a thank-you state
+    // swapped in after a background post: the answer is said in the form's status line.
+    function enhanceResend() {
+        root.addEventListener("submit", function (event) {
+            var resend = event.target.closest("[data-resend-form]");
+            if (!resend) {
+                return;
+            }
+            event.preventDefault();
+            var status = resend.querySelector("[data-resend-status]");
+            var button = resend.querySelector("[type='submit']");
+            button.disabled = true;
+            fetch(resend.action, { method: "POST", headers: { Accept: "application/json" }, credentials: "same-origin" })
+                .then(function (response) {
+                    return response.json();
+                })
+                .then(function (data) {
+                    status.textContent = data.ok ? data.message : ((data.errors || {}).__all__ || []).join(" ");
+                })
+                .catch(function () {
+                    resend.submit();
+                })
+                .finally(function () {
+                    button.disabled = false;
+                });
+        });
+    }
+
     var form = root.querySelector("[data-petition-form]");
     if (form) {
         enhance(form);
     }
+    enhanceResend();
     focusFormFromLinks();
     refreshCount();
 })();
