@@ -433,8 +433,8 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
             [FieldPanel("delivered_on"), FieldPanel("delivered_to")],
             heading=_("Delivery"),
             help_text=_(
-                "Signature managers make the petition to hand over (a PDF) under Signatures → Deliver a "
-                "petition. Once you have handed it over, say so here."
+                "Signature managers make the petition to hand over (a PDF) with the button Deliver the "
+                "petition at the top of this page, and mark it delivered there. You may also say so here."
             ),
         ),
         MultiFieldPanel(

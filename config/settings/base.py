@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "campaigns",
     "api",
     "webhooks",
+    "delivery",
     "search",
     "ops",  # before django_tasks_db: its db_worker command replaces the library's (ops/management/commands)
     "wagtail_localize",
@@ -357,5 +358,8 @@ LOGGING = {
     "loggers": {
         "wagtail": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
+        # WeasyPrint logs each step of each part of a petition PDF (delivery/pdf.py), and every font it subsets.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

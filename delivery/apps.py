@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DeliveryConfig(AppConfig):
+    name = "delivery"
+    verbose_name = _("Petition delivery")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from delivery import documents
+
+        documents.connect()

@@ -1,0 +1,178 @@
+"""The petition handed to its target, as a PDF a signature manager makes in the admin: what it says (read
+back from the PDF's text), what it never says, and who may make it."""
+
+import io
+import re
+
+import pytest
+from django.utils import timezone
+from pypdf import PdfReader
+
+from campaigns import privacy
+from campaigns.pages import CampaignPage
+from delivery import pdf
+from delivery.models import PetitionDocument
+from tests.builders import build_campaign, build_index, build_signature, build_site, log_in, translate
+
+pytestmark = pytest.mark.django_db
+
+LETTER = "<p>We ask you to stop sharing doorbell footage with police.</p>"
+BRIEF = "<p>Wir fordern Sie auf, keine Aufnahmen mehr an die Polizei zu geben.</p>"
+
+
+@pytest.fixture
+def ring():
+    index = build_index(build_site())
+    page = build_campaign(index, ask=LETTER, name_handover=True, confirmation_required=True)
+    translate(index, "de")
+    german = translate(page, "de", ask=BRIEF, target="Amazon Ring (Deutschland)")
+    return page, german
+
+
+def consenting(page, first_name, last_name, country="GB", **kwargs):
+    now = timezone.now()
+    kwargs.setdefault("confirmed_at", now)
+    return build_signature(
+        page,
+        first_name=first_name,
+        last_name=last_name,
+        country=country,
+        handover_consent_text="Hand my name and country to the target.",
+        handover_consented_at=now,
+        **kwargs,
+    )
+
+
+def deliver_url(page):
+    return f"/admin/campaigns/deliver/{page.pk}/"
+
+
+def refused(response):
+    """Wagtail's admin answers a user without the permission with a redirect to its dashboard (or a 403)."""
+    return response.status_code == 403 or (response.status_code == 302 and response["Location"] == "/admin/")
+
+
+def pdf_text(client, document):
+    response = client.get(f"/admin/campaigns/deliver/document/{document.pk}.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "no-store" in response["Cache-Control"]
+    reader = PdfReader(io.BytesIO(b"".join(response.streaming_content)))
+    return [page.extract_text() for page in reader.pages]
+
+
+def test_the_pdf_holds_the_letters_the_counts_and_only_the_names_handed_over(client, ring, monkeypatch):
+    english, german = ring
+    monkeypatch.setattr(pdf, "NAMES_PER_PART", 2)  # five names: three parts, joined into one document
+    consenting(english, "Ada", "Lovelace", email="ada@example.org", postal_code="N1 9GU")
+    consenting(german, "Grace", "Hopper", country="US")
+    consenting(german, "Émilie", "du Châtelet", country="FR")
+    consenting(english, "Mary", "Somerville")
+    consenting(german, "Karl", "Weierstraß", country="DE")
+    build_signature(english, first_name="Alan", last_name="Private", email="alan@example.org")  # no consent
+    consenting(english, "Eve", "Unconfirmed", counted=False, confirmed_at=None)  # never counted
+    build_signature(german, first_name="", last_name="", email="", country="DE", anonymised_at=timezone.now())
+    log_in(client, "Signature managers")
+
+    response = client.post(deliver_url(english), {"make_document": "1", "language": "all"})
+
+    assert response.status_code == 302
+    document = PetitionDocument.objects.get()
+    assert (document.status, document.names_done, document.names_total) == ("ready", 5, 5)
+    pages = pdf_text(client, document)
+    text = "\n".join(pages)
+    flat = " ".join(text.split())
+    assert "To: Amazon Ring" in flat and "We ask you to stop sharing doorbell footage with police." in flat
+    assert "An: Amazon Ring (Deutschland)" in flat and "keine Aufnahmen mehr an die Polizei" in flat
+    assert "7 people signed this petition." in flat  # five named, Alan, and the anonymised one
+    assert re.search(r"United Kingdom 3\b", flat) and re.search(r"Germany 2\b", flat)
+    assert re.search(r"United States of America 1\b", flat) and re.search(r"France 1\b", flat)
+    for number, name in enumerate(
+        [
+            "Ada Lovelace · United Kingdom",
+            "Grace Hopper · United States of America",
+            "Émilie du Châtelet · France",
+            "Mary Somerville · United Kingdom",
+            "Karl Weierstraß · Germany",
+        ],
+        start=1,
+    ):
+        assert f"{number}. {name}" in flat
+    assert "Alan" not in text and "Eve" not in text
+    assert "@" not in text and "N1 9GU" not in text
+    # One document, numbered throughout: the last page says how many there are.
+    assert len(pages) >= 4 and pages[-1].split()[-1] == str(len(pages)) == str(document.pages)
+
+    listing = client.get(deliver_url(english)).content.decode()
+    assert "5 of 5 names" in listing and f"/admin/campaigns/deliver/document/{document.pk}.pdf" in listing
+
+
+def test_the_letter_in_one_language_writes_the_counts_in_it(client, ring):
+    english, german = ring
+    consenting(english, "Ada", "Lovelace")
+    log_in(client, "Signature managers")
+
+    client.post(deliver_url(english), {"make_document": "1", "language": "de"})
+
+    flat = " ".join("\n".join(pdf_text(client, PetitionDocument.objects.get())).split())
+    assert "keine Aufnahmen mehr an die Polizei" in flat and "We ask you" not in flat
+    assert "Vereinigtes Königreich 1" in flat and "1. Ada Lovelace · Vereinigtes Königreich" in flat
+
+
+def test_a_language_the_campaign_is_not_published_in_is_refused(client, ring):
+    english, _german = ring
+    log_in(client, "Signature managers")
+
+    response = client.post(deliver_url(english), {"make_document": "1", "language": "fr"})
+
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+    assert not PetitionDocument.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["Editors", "Translators"])
+def test_editors_and_translators_may_not_make_or_download_it(client, ring, role):
+    english, _german = ring
+    consenting(english, "Ada", "Lovelace")
+    manager = log_in(client.__class__(), "Signature managers")
+    manager.post(deliver_url(english), {"make_document": "1", "language": "en-us"})
+    document = PetitionDocument.objects.get()
+    log_in(client, role)
+
+    for response in (
+        client.get(deliver_url(english)),
+        client.post(deliver_url(english), {"make_document": "1", "language": "en-us"}),
+        client.post(
+            deliver_url(english), {"mark_delivered": "1", "delivered_on": "2026-03-03", "delivered_to": "X"}
+        ),
+        client.get(f"/admin/campaigns/deliver/document/{document.pk}.pdf"),
+    ):
+        assert refused(response)
+    assert PetitionDocument.objects.count() == 1
+    assert CampaignPage.objects.get(pk=english.pk).delivered_on is None
+    edit = client.get(f"/admin/pages/{english.pk}/edit/").content.decode()
+    assert deliver_url(english) not in edit
+
+
+def test_signature_managers_find_it_on_the_campaign(client, ring):
+    english, _german = ring
+    log_in(client, "Signature managers")
+
+    summary = client.get(f"/admin/campaigns/signature/summary/{english.pk}/").content.decode()
+
+    assert deliver_url(english) in summary
+
+
+def test_erasing_a_signer_deletes_the_documents_that_may_name_them(
+    client, ring, django_capture_on_commit_callbacks
+):
+    english, _german = ring
+    ada = consenting(english, "Ada", "Lovelace", email="ada@example.org")
+    log_in(client, "Signature managers")
+    client.post(deliver_url(english), {"make_document": "1", "language": "en-us"})
+    assert PetitionDocument.objects.filter(status="ready").exists()
+
+    with django_capture_on_commit_callbacks(execute=True):  # the erasure's event, after its commit
+        privacy.forget_person(ada.email)
+
+    assert not PetitionDocument.objects.exists()
