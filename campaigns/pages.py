@@ -33,7 +33,7 @@ from campaigns import goals, signatures
 from campaigns.blocks import RICH_TEXT_FEATURES, CampaignBodyBlock, ReferencesBlock
 from campaigns.fields import LocalisedNumberField
 from campaigns.forms import PetitionFormBuilder, question_name
-from campaigns.panels import EmbedSnippetPanel
+from campaigns.panels import CampaignPageForm, EmbedSnippetPanel
 from home import site_structure
 
 
@@ -530,6 +530,7 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
         verbose_name = _("campaign")
 
     form_builder = PetitionFormBuilder
+    base_form_class = CampaignPageForm
     takes_posts = True  # its petition: campaigns.views.serve_page refuses posts to other pages
     # Fetched with the page when it is served (home.site_structure.route): the hero is on every view.
     serve_select_related = ["locale", "hero_image", "next_action_page"]

@@ -1,6 +1,8 @@
-"""Admin panels of the campaign page that are more than a field: the embed snippet."""
+"""The campaign page's editing form where it is more than its fields: the embed snippet panel, and the check
+that no partner site is listed twice."""
 
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import Panel
 
 
@@ -21,3 +23,27 @@ class EmbedSnippetPanel(Panel):
             context = super().get_context_data(parent_context)
             context["snippets"] = snippets(self.instance) if self.instance.pk else []
             return context
+
+
+class CampaignPageForm(WagtailAdminPageForm):
+    """The campaign page's admin form (CampaignPage.base_form_class)."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        self._refuse_partners_listed_twice()
+        return cleaned_data
+
+    def _refuse_partners_listed_twice(self):
+        """The same site twice (as typed, or once normalised: `HTTPS://A.org/` is `https://a.org`) would make
+        the second row a dead letter: say so on it. Each row's own check (EmbedPartner.clean) runs first."""
+        formset = self.formsets.get("embed_partners")
+        if formset is None:
+            return
+        seen = set()
+        for form in formset.forms:
+            if not form.is_valid() or form.cleaned_data.get("DELETE") or not form.cleaned_data.get("origin"):
+                continue
+            origin = form.instance.origin  # normalised by EmbedPartner.clean
+            if origin in seen:
+                form.add_error("origin", _("This site is already listed."))
+            seen.add(origin)

@@ -22,6 +22,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from campaigns.embedding import EmbedPartner
 from campaigns.forms import ANSWER_MAX_LENGTH, TEXT_MAX_LENGTH
 from campaigns.pages import CampaignFormField
 from campaigns.signatures import SIGNER_FIELDS, UTM_FIELDS, Signature
@@ -278,6 +279,38 @@ def test_any_body_and_method_on_a_campaign_is_answered_and_stores_only_what_it_s
             lambda client, path: client.generic(
                 method, path, body, content_type=content_type, **{"HTTP_ORIGIN": ORIGIN, **headers}
             ),
+        )
+
+
+@pytest.fixture
+def embedded(campaign):
+    """The campaign's embed addresses (campaigns/embedding.py), with one partner listed."""
+    campaign.embed_enabled = True
+    campaign.embed_partners = [EmbedPartner(name="Privacy Alliance", origin="https://privacy-alliance.org")]
+    campaign.save_revision().publish()
+    snippet = f"/en-us/embed/{campaign.translation_key}/"
+    partner = snippet + "from/privacy-alliance.org/"
+    return [snippet, snippet + "thank-you/", partner, partner + "thank-you/", snippet + "from/no-such-site/"]
+
+
+@EXAMPLES
+@given(
+    data=st.one_of(FIELDS, NEAR_VALID),
+    body=RAW_BODIES,
+    content_type=CONTENT_TYPES,
+    method=METHODS,
+    headers=HEADERS,
+)
+def test_anything_sent_to_an_embedded_petition_is_answered_and_stores_only_what_it_should(
+    client, embedded, data, body, content_type, method, headers
+):
+    headers = {"HTTP_ORIGIN": ORIGIN, **headers}
+    for path in embedded:
+        check_post(client, path, lambda client, path: client.post(path, data, **headers))
+        check_post(
+            client,
+            path,
+            lambda client, path: client.generic(method, path, body, content_type=content_type, **headers),
         )
 
 

@@ -401,3 +401,24 @@ def test_odd_requests_to_the_embed_are_answered_not_a_server_error(client, ring,
     for url in (snippet_url(ring), partner_url(ring, "privacy-alliance.org"), partner_url(ring, "%2e%2e")):
         response = getattr(client, method)(url, HTTP_REFERER=referer)
         assert response.status_code in (200, 404, 405), (url, response.status_code)
+
+
+def test_the_same_partner_site_listed_twice_is_refused_in_the_admin(admin_client, index):
+    page = build_campaign(index)
+    data = campaign_form_data(title=page.title, slug=page.slug, embed_enabled="on")
+    data["embed_partners-TOTAL_FORMS"] = "2"
+    for n, origin in enumerate(["https://privacy-alliance.org", "HTTPS://Privacy-Alliance.org/"]):
+        data.update(
+            {
+                f"embed_partners-{n}-name": f"Privacy Alliance {n}",
+                f"embed_partners-{n}-origin": origin,
+                f"embed_partners-{n}-ORDER": str(n + 1),
+                f"embed_partners-{n}-id": "",
+                f"embed_partners-{n}-DELETE": "",
+            }
+        )
+    response = admin_client.post(f"/admin/pages/{page.pk}/edit/", data)
+
+    assert response.status_code == 200
+    assert "This site is already listed." in response.content.decode()
+    assert not EmbedPartner.objects.exists()
