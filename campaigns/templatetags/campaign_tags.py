@@ -62,16 +62,28 @@ SHARE_NAMES = {
 
 
 @register.simple_tag(takes_context=True)
-def share_links(context, networks=None):
-    """Plain share links for the current page: no third-party script is ever loaded."""
+def share_target(context):
+    """What sharing the current page passes on: {"url", "text", "title"} (the editor's share text, else the
+    summary), for the share links and the browser's own share menu (static/js/petition.js)."""
     page = context.get("page")
-    request = context.get("request")
     if page is None:
+        return None
+    return {
+        "url": page.get_full_url(context.get("request")) or "",
+        "text": getattr(page, "share_text", "") or getattr(page, "summary", "") or page.title,
+        "title": page.title,
+    }
+
+
+@register.simple_tag(takes_context=True)
+def share_links(context, networks=None):
+    """Plain share links for the current page: no third-party script is ever loaded. `networks`: a list, or
+    their names in one string separated by spaces ("email whatsapp"); all of them by default."""
+    target = share_target(context)
+    if target is None:
         return []
-    url = page.get_full_url(request) or ""
-    text = getattr(page, "share_text", "") or getattr(page, "summary", "") or page.title
-    values = {"url": quote(url, safe=""), "text": quote(text, safe=""), "title": quote(page.title, safe="")}
-    chosen = networks or list(SHARE_URLS)
+    values = {name: quote(value, safe="") for name, value in target.items()}
+    chosen = networks.split() if isinstance(networks, str) else networks or list(SHARE_URLS)
     return [
         {
             "network": network,

@@ -9,7 +9,8 @@
  *   cache shows a fresh figure;
  * - the hidden source fields get the page's utm_* parameters and the referring site's host;
  * - a "sign" link to the petition (#sign) puts the cursor in the form's first field;
- * - "send the email again" posts in the background and says the answer where the button is.
+ * - "send the email again" posts in the background and says the answer where the button is;
+ * - the share step gets the browser's own share menu (Web Share) and a "copy link" button where they exist.
  * After a background post, focus moves to the thank-you heading or to the first field in error, and the
  * outcome is said aloud: the thank-you heading through the status region, mistakes through the alert.
  * If the background post fails (offline, an unexpected answer), the form is posted the plain way.
@@ -181,6 +182,7 @@
     function showState(html) {
         var state = root.querySelector("[data-petition-state]");
         state.innerHTML = html;
+        showShareTools();
         var heading = state.querySelector("[data-petition-thanks-heading]");
         var status = root.querySelector("[data-petition-status]");
         if (heading) {
@@ -293,11 +295,60 @@
         });
     }
 
+    // The share step (templates/campaigns/petition/share_step.html): the browser's own share menu where it has
+    // one, and a "copy link" button where the page may write to the clipboard. Both are hidden until then.
+    function showShareTools() {
+        if (navigator.share) {
+            root.querySelectorAll("[data-share-native]").forEach(function (element) {
+                element.hidden = false;
+            });
+        }
+        if (navigator.clipboard && window.isSecureContext) {
+            root.querySelectorAll("[data-copy-link]").forEach(function (element) {
+                element.hidden = false;
+            });
+        }
+    }
+
+    function enhanceShare() {
+        root.addEventListener("click", function (event) {
+            var share = event.target.closest("[data-share-url]");
+            if (share) {
+                navigator
+                    .share({
+                        title: share.getAttribute("data-share-title"),
+                        text: share.getAttribute("data-share-text"),
+                        url: share.getAttribute("data-share-url"),
+                    })
+                    .catch(function () {
+                        /* closed without sharing: the links are still there */
+                    });
+                return;
+            }
+            var copy = event.target.closest("[data-copy-link]");
+            if (copy) {
+                var step = copy.closest(".petition-share__copy");
+                var link = step.querySelector("[data-share-link]");
+                var status = step.querySelector("[data-copy-status]");
+                navigator.clipboard.writeText(link.value).then(
+                    function () {
+                        status.textContent = copy.getAttribute("data-copied");
+                    },
+                    function () {
+                        link.select(); // the browser refused: the address is selected, ready to copy by hand
+                    }
+                );
+            }
+        });
+    }
+
     var form = root.querySelector("[data-petition-form]");
     if (form) {
         enhance(form);
     }
     enhanceResend();
+    enhanceShare();
+    showShareTools();
     focusFormFromLinks();
     refreshCount();
 })();

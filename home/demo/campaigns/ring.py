@@ -171,6 +171,8 @@ CAMPAIGN = {
             "so your friends and family can add their names too.</p>"
         ),
         "next_action_text": "Now ask your city to ban face surveillance",
+        # After sharing, the demo asks for a donation (the standard wording, in every language).
+        "donate_url": "https://example.org/donate",
         "share_text": (
             "Amazon paused police use of its facial recognition. Now Ring must stop sharing footage with police. "
             "Sign the letter to Amazon Ring:"
