@@ -45,6 +45,11 @@ VARIABLES = [
         production=True,
     ),
     Var(
+        "DATABASE_REPLICA_URL",
+        None,
+        "A PostgreSQL read replica of DATABASE_URL: public pages and the API read from it (config/dbrouter.py).",
+    ),
+    Var(
         "REDIS_URL",
         None,
         "redis://host:6379/0: the cache and rate limits every process shares; local memory when unset.",

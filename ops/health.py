@@ -2,9 +2,10 @@
 
 - /healthz (liveness): the process answers. Nothing else is asked, so a restart is never triggered by
   a database outage that restarting would not fix.
-- /readyz (readiness): the database, the cache and the task queue, each with its own verdict. The status
-  is 503 only when the database is unreachable (this process cannot serve anything that matters); a cache
-  or mail problem makes it "degraded" with 200, because the site still takes signatures. Monitors alert
+- /readyz (readiness): the database (and its read replica, when there is one), the cache and the task
+  queue, each with its own verdict. The status is 503 only when the database is unreachable (this process
+  cannot serve anything that matters); a replica, cache or mail problem makes it "degraded" with 200,
+  because the site still takes signatures. Monitors alert
   on any `"ok": false`; load balancers route on the status code.
 
 Both are answered by the first middleware, before host validation, the HTTPS redirect, sessions and the
@@ -17,11 +18,12 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Case, F, Min, When
 from django.http import JsonResponse
 from django.utils import timezone
 
+from config import dbrouter
 from ops import tasks
 
 # A probe key of this process's own, so processes checking at once do not read each other's value.
@@ -34,6 +36,9 @@ def liveness():
 
 def readiness():
     checks = {"database": check_database()}
+    if dbrouter.ROUTER in settings.DATABASE_ROUTERS:
+        # Public pages fall back to the primary while the replica is down: degraded, still serving.
+        checks["replica"] = check_database(dbrouter.REPLICA)
     checks["cache"] = check_cache()
     checks["tasks"] = check_tasks() if checks["database"]["ok"] else {"ok": False, "error": "no database"}
     if not checks["database"]["ok"]:
@@ -52,14 +57,14 @@ def _timed(check):
     return {"ok": True, "ms": round((time.monotonic() - start) * 1000, 1), **result}
 
 
-def check_database():
+def check_database(alias=DEFAULT_DB_ALIAS):
     def query():
-        with connection.cursor() as cursor:
+        with connections[alias].cursor() as cursor:
             cursor.execute("SELECT 1")
 
     result = _timed(query)
     if not result["ok"]:
-        connection.close_if_unusable_or_obsolete()  # the next probe connects again
+        connections[alias].close_if_unusable_or_obsolete()  # the next probe connects again
     return result
 
 

@@ -61,6 +61,9 @@ MIDDLEWARE = [
     "ops.health.HealthCheckMiddleware",
     # Outside the page cache, so that a page served from it still gets an id of its own.
     "ops.middleware.RequestIdMiddleware",
+    # With a read replica: marks the public reads it may serve (config/dbrouter.py), until the response has
+    # left the page cache below (which reads when it stores a page); removed without a replica.
+    "config.dbrouter.PublicReadsMiddleware",
     # Then a page it serves from the cache skips everything below (home/pagecache.py); the headers the
     # middleware below add are stored with the page.
     "home.pagecache.PageCacheMiddleware",
@@ -107,15 +110,22 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "config.wsgi.application"
 
+
+def _database(url):
+    database = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    if database["ENGINE"].endswith("postgresql"):
+        # An unreachable server fails a request in seconds (a 503, see ops/errors.py), never hangs it.
+        database.setdefault("OPTIONS", {})["connect_timeout"] = 5
+    return database
+
+
 # PostgreSQL in production (DATABASE_URL); an embedded SQLite file otherwise, so `make run` needs nothing.
-DATABASES = {
-    "default": dj_database_url.parse(
-        env("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}", conn_max_age=60, conn_health_checks=True
-    )
-}
-if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    # An unreachable server fails a request in seconds (a 503, see ops/errors.py), never hangs it.
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
+DATABASES = {"default": _database(env("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+# A read replica serves public pages and the API; writes, the admin and signing use the primary.
+DATABASE_ROUTERS = []
+if env("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = _database(env("DATABASE_REPLICA_URL"))
+    DATABASE_ROUTERS = ["config.dbrouter.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL")

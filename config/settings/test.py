@@ -14,6 +14,9 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 MEDIA_ROOT = str(BASE_DIR / "var" / "test-media")  # noqa: F405
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# A second alias for the test database, as a read replica would be: no router uses it unless a test turns
+# config.dbrouter on (tests/ops/test_replica.py), which then sees which alias served each query.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
 # Tests address the admin at /admin/, whatever ADMIN_PATH the developer's shell sets.
 ADMIN_PATH = "admin"
 # Wagtail logs every page save and task run at INFO; tests only need to hear about problems.

@@ -107,3 +107,33 @@ def test_an_unknown_mail_scheme_is_refused():
     result = manage("check", **{**PRODUCTION, "EMAIL_URL": "smtps://smtp.example.org"})
     assert result.returncode == 1
     assert "EMAIL_URL must start with smtp://, smtp+ssl:// or smtp+plain://" in result.stderr
+
+
+def test_a_read_replica_and_its_router_come_with_database_replica_url():
+    script = (
+        "import django; django.setup()\n"
+        "from django.conf import settings as s\n"
+        "print(sorted(s.DATABASES), s.DATABASE_ROUTERS, s.DATABASES.get('replica', {}).get('HOST', '-'))\n"
+    )
+
+    def production_settings(**extra):
+        clean = {name: value for name, value in os.environ.items() if name != "DATABASE_REPLICA_URL"}
+        result = subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=ROOT,
+            env={**clean, **PRODUCTION, **extra},
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    replica = "postgres://reader@replica.internal:5432/campaigns"
+    assert production_settings() == "['default'] [] -"
+    assert production_settings(DATABASE_REPLICA_URL=replica) == (
+        "['default', 'replica'] ['config.dbrouter.ReplicaRouter'] replica.internal"
+    )
+    checks = manage(
+        "check", "--deploy", "--fail-level", "WARNING", **PRODUCTION, DATABASE_REPLICA_URL=replica
+    )
+    assert checks.returncode == 0, checks.stderr
