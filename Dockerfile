@@ -19,7 +19,11 @@ ENV PATH=/venv/bin:$PATH \
     DJANGO_SETTINGS_MODULE=config.settings.production \
     STATIC_ROOT=/app/static_collected \
     PORT=8000
-RUN useradd --system --user-group --uid 10001 --home-dir /app --no-create-home app
+# The system libraries the app loads: Pango and a font for the petition PDF (WeasyPrint), as README says.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --user-group --uid 10001 --home-dir /app --no-create-home app
 COPY --from=build /venv /venv
 WORKDIR /app
 COPY . .

@@ -175,6 +175,17 @@ def test_the_image_installs_only_what_running_needs(dockerfile):
         assert re.search(r"pip install \.(\s|$)", arguments)
 
 
+def test_the_image_has_the_system_libraries_the_readme_says_the_app_needs(dockerfile):
+    _instructions, final = dockerfile
+    installed = " ".join(
+        arguments for word, arguments in final if word.upper() == "RUN" and "apt-get install" in arguments
+    )
+    # "You need … Pango for the petition PDF (… a minimal image needs `apt-get install -y …`)"
+    packages = re.search(r"Pango.*?`apt-get install -y ([^`]+)`", read("README.md"), re.S).group(1).split()
+    for package in packages:
+        assert package in installed.split(), f"the image lacks {package}, which README says the app needs"
+
+
 def test_the_image_compiles_the_catalogs_and_collects_static_files_with_production_settings(dockerfile):
     _instructions, final = dockerfile
     environment = {}
