@@ -35,22 +35,45 @@ def describe(violations):
     return "\n".join(lines)
 
 
+# Colours in the middle of a fade (a message sliding in) are neither the start's nor the end's: axe-core
+# judges the page once the transitions of the moment have ended (not the slow decorative loops, such as
+# the admin's 25-second pulse on a badge).
+_AT_REST = """async () => {
+    const ending = document.getAnimations().filter(animation => animation.playState === "running"
+        && animation.effect.getComputedTiming().endTime - animation.currentTime <= 2000);
+    await Promise.allSettled(ending.map(animation => animation.finished));
+}"""
+
+
 def assert_accessible(page, include=None, where=""):
+    page.evaluate(_AT_REST)
     violations = axe_violations(page, include)
     assert not violations, f"axe-core at WCAG 2.2 AA on {where or page.url}:\n{describe(violations)}"
 
 
+# What a visitor cannot reach: the page scrolls sideways, or something sticks out past the left edge (where
+# no scrolling reaches it), unless a scrolling box of its own holds it. Screen-reader-only text is left out.
 _WIDER_THAN_THE_SCREEN = """() => {
     const screen = document.documentElement.clientWidth;
-    const wide = [];
+    const describe = (element, box) => `${element.tagName.toLowerCase()}.${element.className} `
+        + `(${Math.round(box.left)} to ${Math.round(box.right)} px): ` + (element.textContent || "").trim().slice(0, 50);
+    const scrolledWithin = (element) => {
+        for (let parent = element.parentElement; parent; parent = parent.parentElement) {
+            if (["auto", "scroll"].includes(getComputedStyle(parent).overflowX)) return true;
+        }
+        return false;
+    };
+    const wide = [], cut = [];
     for (const element of document.body.querySelectorAll("*")) {
         const box = element.getBoundingClientRect();
-        if (box.width && box.right > screen + 0.5) {
-            wide.push(`${element.tagName.toLowerCase()}.${element.className} (right edge at ${Math.round(box.right)} px): `
-                + (element.textContent || "").trim().slice(0, 50));
+        if (!box.width || !element.checkVisibility({visibilityProperty: true})) continue;  // e.g. in a closed <details>
+        if (box.right > screen + 0.5) wide.push(describe(element, box));
+        if (box.left < -0.5 && box.right > 0.5 && !scrolledWithin(element)
+            && !element.closest(".visually-hidden, .w-sr-only, .skip-link, [aria-hidden='true']")) {
+            cut.push(describe(element, box));
         }
     }
-    return {overflow: document.documentElement.scrollWidth - screen, wide: wide.slice(0, 8)};
+    return {overflow: document.documentElement.scrollWidth - screen, wide: wide.slice(0, 8), cut: cut.slice(0, 8)};
 }"""
 
 
@@ -60,6 +83,7 @@ def assert_no_horizontal_overflow(page, where=""):
         f"{where or page.url} scrolls sideways by {found['overflow']} px; too wide:\n"
         + "\n".join(found["wide"])
     )
+    assert not found["cut"], f"{where or page.url} cuts off at its left edge:\n" + "\n".join(found["cut"])
 
 
 # Targets one taps, laid out (not hidden, not off-screen like the skip link before it is focused or the

@@ -148,7 +148,10 @@ def test_a_copied_campaign_is_edited_translated_signed_in_two_languages_and_expo
     # 4. A signature manager exports the new petition's signatures as CSV and finds both signers.
     with browser() as manager:
         log_in(manager, user_in_role("Signature managers"))
-        manager.goto(f"/admin/campaigns/signature/?campaign={copy.translation_key}")
+        manager.goto("/admin/campaigns/signature/")
+        manager.get_by_role("link", name=title, exact=True).click()  # the filter "By campaign"
+        manager.wait_for_url(f"**campaign={copy.translation_key}**")
+        assert_no_horizontal_overflow(manager, where=f"the Signatures listing at {width}")
         expect(manager.get_by_text(english_email)).to_be_visible()
         expect(manager.get_by_text(german_email)).to_be_visible()
         screenshot(manager, "journey-8-signatures-listing")
@@ -173,7 +176,9 @@ def sign(page, email, answer):
     question = form.get_by_label(re.compile(f"^({re.escape(QUESTION)}|{re.escape(GERMAN_QUESTION)})"))
     question.fill(answer)
     form.locator("[type=submit]").click()
-    expect(page.locator("[data-petition-thanks-heading]")).to_be_focused()
+    thanks = page.locator("[data-petition-thanks-heading]")
+    expect(thanks).to_be_focused()
+    expect(thanks).to_be_in_viewport()  # where the form was: the visitor sees the thanks, not the footer
 
 
 def confirm_from_the_mail(page, email):

@@ -9,7 +9,8 @@ on the pages they pass through (test_journeys.py).
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import LOCALES, open_page
+from tests.browser.checks import assert_no_horizontal_overflow
+from tests.browser.conftest import LOCALES, WIDTHS, open_page
 
 pytestmark = pytest.mark.browser
 
@@ -31,3 +32,19 @@ def test_the_way_to_sign_is_on_the_first_screen_and_puts_the_cursor_in_the_form(
         first_field = page.locator("[data-petition-form] [name=first_name]")
         expect(first_field).to_be_focused()
         expect(first_field).to_be_in_viewport()
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_open_language_menu_stays_on_the_screen(chromium, demo_site, locale):
+    """The switcher sits at the header's start on a phone, at its end on a laptop: its menu opens inward."""
+    with open_page(chromium, demo_site.url, locale=locale) as page:
+        page.goto(demo_site.path("amazon-ring", locale))
+        for width in ("phone", "desktop"):
+            page.set_viewport_size(WIDTHS[width])
+            page.locator(".language-switcher summary").click()
+            menu = page.locator(".language-switcher ul")
+            expect(menu).to_be_visible()
+            assert_no_horizontal_overflow(page, where=f"the open language menu in {locale} at {width}")
+            for link in menu.get_by_role("link").all():
+                expect(link).to_be_in_viewport(ratio=1)
+            page.locator(".language-switcher summary").click()
