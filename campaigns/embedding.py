@@ -55,9 +55,10 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Orderable
 
+from home.site_address import DEFAULT_PORTS
+
 # Hosts a partner may list with plain http: this machine, for trying the snippet out locally.
 LOOPBACK_HOSTS = frozenset(("localhost", "127.0.0.1", "[::1]"))
-DEFAULT_PORTS = {"http": 80, "https": 443}
 # The script a partner's page loads to let the frame set its own height (static/js/petition-embed.js).
 EMBED_SCRIPT = "js/petition-embed.js"
 
