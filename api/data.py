@@ -39,6 +39,7 @@ def campaign_variants(structure):
                 "summary",
                 "target",
                 "signature_goal",
+                "goal_steps_up",
                 "closing_date",
                 "closed",
                 "path",

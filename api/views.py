@@ -126,7 +126,7 @@ def campaign_resource(request, page, variants, count):
         "target": [{"name": page.target}],
         "browser_url": page.api_url,
         "total_signatures": count,
-        "goal": page.signature_goal,
+        "goal": page.current_goal(count),  # as the page shows it: it may have stepped up (campaigns.goals)
         "open": page.is_open,
         "closing_date": _iso(page.closing_date),
         "translations": [
@@ -134,7 +134,7 @@ def campaign_resource(request, page, variants, count):
                 "locale": code,
                 "title": variant.title,
                 "browser_url": variant.api_url,
-                "goal": variant.signature_goal,
+                "goal": variant.current_goal(count),
             }
             for code, variant in sorted(variants.items())
         ],

@@ -91,3 +91,24 @@ def test_the_steps_are_in_the_signers_language(client, campaign, sign_data):
     state = thank_you(client, german, sign_data())
     assert state.select_one('[data-step="donate"] a').get_text(strip=True) == "Spenden"
     assert "Oder kopieren Sie den Link zur Petition" in state.get_text()
+
+
+FOLLOW_THROUGH_FIELDS = {
+    "goal_steps_up": "Once 90 % of the goal have signed",
+    "confirmation_reminder_hours": "get one reminder this many hours after signing",
+    "share_step": "the phone&#x27;s own share menu",
+    "donate_url": "Where signers can give",
+    "donate_text": "A sentence or two above the donate button",
+    "next_action_page": "A campaign or page to suggest once someone has signed.",
+}
+
+
+def test_an_editor_sets_every_step_in_the_admin_with_help(client, campaign):
+    from tests.builders import log_in
+
+    log_in(client, "Editors")
+    content = client.get(f"/admin/pages/{campaign.pk}/edit/").content.decode()
+    for name, help_text in FOLLOW_THROUGH_FIELDS.items():
+        assert f'name="{name}"' in content, name
+        assert help_text in content, name
+    assert "share, donate, the next action" in content  # the panel says the order

@@ -136,3 +136,13 @@ def test_concurrent_signers_crossing_a_goal_write_one_milestone(campaign):
 
     race(8, cross)
     assert list(Milestone.objects.values_list("goal", flat=True)) == [100, 250]
+
+
+def test_the_public_api_gives_the_goal_the_page_shows(client, campaign):
+    campaign.signature_goal = 1000
+    campaign.goal_steps_up = True
+    campaign.save_revision().publish()
+    set_count(campaign, 950)
+    found = client.get(f"/en-us/api/v1/campaigns/{campaign.translation_key}/").json()
+    assert (found["total_signatures"], found["goal"]) == (950, 2500)
+    assert found["translations"][0]["goal"] == 2500
