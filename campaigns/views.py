@@ -127,7 +127,11 @@ def _sign(request, page, render_page, thank_you_url, partner=None, render_messag
     if wants_json(request):
         # No count here: whether it moved would tell a prober if the address had signed before.
         response = JsonResponse(
-            {"ok": True, "redirect": thank_you_url, "html": _thank_you_html(request, page)}
+            {
+                "ok": True,
+                "redirect": thank_you_url,
+                "html": _thank_you_html(request, page, embedded=render_message is not None),
+            }
         )
     else:
         response = HttpResponseRedirect(thank_you_url, status=303)
@@ -165,13 +169,16 @@ def _thank_you_url(request, page):
     return memo[key]
 
 
-def _thank_you_html(request, page):
+def _thank_you_html(request, page, embedded=False):
     """The thank-you state's HTML that petition.js swaps in: the same for every signer of this page in this
-    language, so it is rendered once per content generation (home.site_structure's memo)."""
+    language (and on the site or `embedded` in a partner's frame), so it is rendered once per content
+    generation (home.site_structure's memo)."""
     memo = site_structure.for_request(request).memo
-    key = ("thank-you", page.pk, get_language())
+    key = ("thank-you", page.pk, get_language(), embedded)
     if key not in memo or getattr(request, "is_preview", False):
-        memo[key] = render_to_string("campaigns/petition/02_thank_you.html", {"page": page}, request)
+        memo[key] = render_to_string(
+            "campaigns/petition/02_thank_you.html", {"page": page, "embedded": embedded}, request
+        )
     return memo[key]
 
 
@@ -359,6 +366,7 @@ def _render_embedded(request, page, partner, form=None, state=None, message=None
     action, _thank_you = _embed_addresses(page, partner)
     context = page.get_context(request)
     context.update(
+        embedded=True,
         form=form or page.petition_form(request),
         petition_action=action,
         embed_message=message,

@@ -422,3 +422,17 @@ def test_the_same_partner_site_listed_twice_is_refused_in_the_admin(admin_client
     assert response.status_code == 200
     assert "This site is already listed." in response.content.decode()
     assert not EmbedPartner.objects.exists()
+
+
+def test_in_the_frame_signing_again_is_offered_instead_of_send_it_again(client, ring, sign_data):
+    """A partner's frame keeps no cookie of this site, so "send the email again" could not know the address."""
+    ring.confirmation_required = True
+    ring.save_revision().publish()
+    url = partner_url(ring, "privacy-alliance.org")
+    thanks = client.get(sign(client, url, sign_data())["Location"]).content.decode()
+    background = sign(client, url, sign_data(email="b@example.org"), **JSON).json()["html"]
+    for html in (thanks, background):
+        assert "Please check your inbox." in html
+        assert "data-resend-form" not in html
+        assert "Sign again with the same address" in html
+    assert "data-resend-form" in client.get(ring.url + "thank-you/").content.decode()  # on the site itself
