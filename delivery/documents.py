@@ -1,13 +1,15 @@
 """Making the petition to hand over: which signatures it counts and names, and the task that writes it.
 
-A signature manager asks for a document (`request_document`); the worker makes it (`make_document`, a
-django-tasks task: 100,000 names take minutes, longer than a web request may) and records its progress on
-the row, which the admin shows. What it says:
+A signature manager asks for a document (`request_document`); the worker makes it one part at a time, each
+part a task of its own (`make_part`: 100,000 names take minutes, longer than a web request may, and one task
+that long would outlive TASK_TIMEOUT and be taken for lost), then joins them (`join_parts`). The row records
+the progress, which the admin shows. A part is stored and the next one queued in one transaction, so a
+worker killed in the middle redoes at most that part. What the document says:
 - the letter (the campaign's `ask`) in the chosen language, or in every language the campaign is published in;
 - the count: every counted signature (confirmed, where the campaign asks for confirmation), all languages
   together, and the same by country. Anonymised signatures keep their country and still count;
 - the names and countries of counted signers who ticked "hand my name to the target" and whose details are
-  still kept. Never an email or postal address.
+  still kept, up to the moment the document was asked for. Never an email or postal address.
 
 The document is personal data: any erasure or anonymisation in its campaign deletes the campaign's documents
 (they may name the person), and every document goes DOCUMENT_KEPT after it was asked for.
@@ -17,7 +19,7 @@ import io
 import logging
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.utils import timezone, translation
 from django_countries import countries
 from django_tasks import task
@@ -26,7 +28,7 @@ from campaigns import events
 from campaigns.pages import CampaignPage
 from campaigns.signatures import Signature
 from delivery import pdf
-from delivery.models import DOCUMENT_KEPT, PetitionDocument
+from delivery.models import DOCUMENT_KEPT, DocumentPart, PetitionDocument
 
 logger = logging.getLogger(__name__)
 
@@ -54,43 +56,34 @@ def request_document(campaign_key, language, user):
     codes = [page.locale.language_code for page in variants(campaign_key)]
     languages = codes if language == ALL_LANGUAGES else [language]
     purge_expired()
+    names = handed_over(campaign_key)
     with transaction.atomic():
         document = PetitionDocument.objects.create(
             campaign_key=campaign_key,
             languages=languages,
             requested_by=user,
-            names_total=handed_over(campaign_key).count(),
+            up_to=Signature.objects.aggregate(last=Max("pk"))["last"] or 0,
         )
-        make_document.enqueue(document.pk)
+        document.names_total = names.filter(pk__lte=document.up_to).count()
+        document.save(update_fields=["names_total"])
+        make_part.enqueue(document.pk, 0)
     return document
 
 
-def _name_chunks(campaign_key, size):
-    """The names to print, in signing order, `size` at a time: each chunk is one query that starts after the
-    last row of the one before (never OFFSET, never every row at once)."""
-    rows = handed_over(campaign_key).order_by("pk").values_list("pk", "first_name", "last_name", "country")
-    last = 0
-    while chunk := list(rows.filter(pk__gt=last)[:size]):
-        last = chunk[-1][0]
-        yield [
-            (f"{first} {family}".strip(), countries.name(code) if code else "")
-            for _pk, first, family, code in chunk
-        ]
-
-
-def petition(campaign_key, languages, names_total):
+def petition(document):
     """What the document says beside the names; call it with the document's language active."""
-    pages = {page.locale.language_code: page for page in variants(campaign_key)}
+    key = document.campaign_key
+    pages = {page.locale.language_code: page for page in variants(key)}
     letters = [
         pdf.Letter(code, pages[code].title, pages[code].target, pages[code].ask)
-        for code in languages
+        for code in document.languages
         if code in pages
     ]
     if not letters:
         raise ValueError("The campaign is published in none of the document's languages.")
     per_country = (
-        counted(campaign_key)
-        .order_by()
+        counted(key)
+        .filter(pk__lte=document.up_to)
         .values_list("country")
         .annotate(n=Count("pk"))
         .order_by("-n", "country")
@@ -104,35 +97,90 @@ def petition(campaign_key, languages, names_total):
         letters=letters,
         count=sum(n for _country, n in rows),
         per_country=rows,
-        names_total=names_total,
-        made_on=timezone.localdate(),
+        names_total=document.names_total,
+        made_on=timezone.localdate(document.requested_at),
     )
 
 
 @task()
-def make_document(document_id):
-    """Write a queued document's PDF, recording how many names are printed as it goes."""
+def make_part(document_id, number):
+    """Make part `number` of a document (0: the letters and counts; then NAMES_PER_PART names each), store it
+    and queue the next, or the joining once every name is in. A part already made is not made again."""
     document = PetitionDocument.objects.filter(pk=document_id).first()
-    if document is None or document.status == PetitionDocument.Status.READY:  # erased meanwhile, or done
+    if document is None:  # deleted meanwhile (an erasure in its campaign)
         return
-    rows = PetitionDocument.objects.filter(pk=document_id)  # updates only: an erasure may delete it meanwhile
-    names_total = handed_over(document.campaign_key).count()
-    rows.update(status=PetitionDocument.Status.MAKING, names_total=names_total, names_done=0)
-    out = io.BytesIO()
+    before = list(document.parts.filter(number__lt=number).values_list("pages", "names", "last_signature"))
+    if len(before) != number or document.parts.filter(number=number).exists():
+        return  # a part before it is missing (a task run out of turn), or it was made already
     try:
         with translation.override(document.languages[0]):
-            pages = pdf.write_pdf(
-                petition(document.campaign_key, document.languages, names_total),
-                _name_chunks(document.campaign_key, pdf.NAMES_PER_PART),
-                out,
-                on_progress=lambda done: rows.update(names_done=done),
-            )
+            if number == 0:
+                part, rows = pdf.letter_part(petition(document)), []
+            else:
+                rows = _names_after(document, last_signature=before[-1][2])
+                if not rows:
+                    join_parts.enqueue(document_id)
+                    return
+                part = pdf.names_part(
+                    document.languages[0],
+                    [(name, country) for _pk, name, country in rows],
+                    first_number=sum(names for _p, names, _s in before) + 1,
+                    page_offset=sum(pages for pages, _n, _s in before),
+                )
     except Exception:
-        rows.update(status=PetitionDocument.Status.FAILED, finished_at=timezone.now())
+        PetitionDocument.objects.filter(pk=document_id).update(status=PetitionDocument.Status.FAILED)
         raise
-    rows.update(
-        status=PetitionDocument.Status.READY, pdf=out.getvalue(), pages=pages, finished_at=timezone.now()
+    with transaction.atomic():
+        if not PetitionDocument.objects.filter(pk=document_id).exists():
+            return
+        DocumentPart.objects.create(
+            document_id=document_id,
+            number=number,
+            pdf=part.pdf,
+            pages=part.pages,
+            names=len(rows),
+            last_signature=rows[-1][0] if rows else 0,
+        )
+        PetitionDocument.objects.filter(pk=document_id).update(
+            status=PetitionDocument.Status.MAKING,
+            names_done=sum(names for _p, names, _s in before) + len(rows),
+        )
+        make_part.enqueue(document_id, number + 1)
+
+
+def _names_after(document, last_signature):
+    """The next NAMES_PER_PART names to print, as (signature id, name, country name): one query that starts
+    after the last row of the part before (never OFFSET, never every row at once)."""
+    rows = (
+        handed_over(document.campaign_key)
+        .filter(pk__gt=last_signature, pk__lte=document.up_to)
+        .order_by("pk")
+        .values_list("pk", "first_name", "last_name", "country")[: pdf.NAMES_PER_PART]
     )
+    return [
+        (pk, f"{first} {family}".strip(), countries.name(code) if code else "")
+        for pk, first, family, code in rows
+    ]
+
+
+@task()
+def join_parts(document_id):
+    """Join a document's parts into its PDF, then drop the parts."""
+    document = PetitionDocument.objects.filter(pk=document_id).first()
+    if document is None or document.status == PetitionDocument.Status.READY:
+        return
+    parts = list(document.parts.values_list("pdf", "pages"))
+    named = CampaignPage.by_campaign_key([document.campaign_key]).get(document.campaign_key)
+    out = io.BytesIO()
+    pdf.join([bytes(data) for data, _pages in parts], named.title if named else "", out)
+    with transaction.atomic():
+        PetitionDocument.objects.filter(pk=document_id).update(
+            status=PetitionDocument.Status.READY,
+            pdf=out.getvalue(),
+            pages=sum(pages for _data, pages in parts),
+            finished_at=timezone.now(),
+        )
+        DocumentPart.objects.filter(document_id=document_id).delete()
 
 
 def purge_expired(now=None):

@@ -29,6 +29,8 @@ class PetitionDocument(models.Model):
     names_total = models.PositiveIntegerField(_("names to print"), default=0)
     names_done = models.PositiveIntegerField(_("names printed"), default=0)
     pages = models.PositiveIntegerField(_("pages"), default=0)
+    # The last signature the document may name: it names those who signed until it was asked for.
+    up_to = models.BigIntegerField(default=0, editable=False)
     pdf = models.BinaryField(null=True, editable=False)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -47,3 +49,22 @@ class PetitionDocument(models.Model):
     def progress(self):
         """Percent of the names printed, for the admin's progress bar."""
         return 100 if not self.names_total else round(100 * self.names_done / self.names_total)
+
+
+class DocumentPart(models.Model):
+    """One part of a document being made (delivery/documents.py): the letter and counts (number 0), or
+    NAMES_PER_PART names. Joined into the document's PDF, then deleted."""
+
+    document = models.ForeignKey(PetitionDocument, on_delete=models.CASCADE, related_name="parts")
+    number = models.PositiveIntegerField()
+    pdf = models.BinaryField()
+    pages = models.PositiveIntegerField()
+    names = models.PositiveIntegerField(default=0)
+    last_signature = models.BigIntegerField(default=0)  # the next part's names come after this one
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["document", "number"], name="one_part_per_number")]
+        ordering = ["number"]
+
+    def __str__(self):
+        return f"{self.document_id}#{self.number}"

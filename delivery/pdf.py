@@ -2,16 +2,16 @@
 
 WeasyPrint lays out a whole document in memory before it writes it: one document of 100,000 names would
 hold every page's boxes at once. So the letter and the counts are one part, and the names are rendered
-NAMES_PER_PART at a time, each part written to a temporary file and forgotten; pypdf then joins the files
-page by page. Each part starts its page numbers where the last one ended, so the joined document reads as
-one. `bench/delivery_pdf.py` measures the peak memory and the time.
+NAMES_PER_PART at a time, each part written on its own (delivery/documents.py makes each in a task of its own
+and keeps its bytes); `join` then puts the parts' pages together with pypdf. Each part starts its page
+numbers where the one before ended, so the joined document reads as one. `bench/delivery_pdf.py` measures
+the peak memory and the time.
 
-Nothing here reads the database: `delivery.documents` gives it the words and the names.
+Nothing here reads the database: delivery/documents.py gives it the words and the names.
 """
 
-import tempfile
+import io
 from dataclasses import dataclass
-from pathlib import Path
 
 import weasyprint
 from django.template.loader import render_to_string
@@ -44,42 +44,42 @@ class Petition:
     made_on: object = None  # a date
 
 
+@dataclass
+class Part:
+    pdf: bytes
+    pages: int
+
+
 def _refuse_fetch(url, *args, **kwargs):
     """WeasyPrint's URL fetcher: the document needs nothing from outside (fonts come from the system), and
     an editor's rich text must not make the server fetch addresses."""
     raise ValueError(f"The petition document fetches nothing: {url[:60]}")
 
 
-def _render(template, context, path):
-    """Render one part to `path`; return its number of pages. The document is dropped before returning."""
+def _render(template, context):
     html = render_to_string(template, context)
     document = weasyprint.HTML(string=html, url_fetcher=_refuse_fetch).render()
-    document.write_pdf(path)
-    return len(document.pages)
+    return Part(document.write_pdf(), len(document.pages))
 
 
-def write_pdf(petition, name_chunks, out, on_progress=None):
-    """Write the petition to the binary file `out`: the letters and counts, then the names.
+def letter_part(petition):
+    """The first part: each letter, then the counts. Render it with the petition's language active."""
+    return _render("delivery/pdf/letter.html", {"petition": petition, "page_offset": 0})
 
-    `name_chunks` yields lists of (name, country name), at most NAMES_PER_PART each, in the order to print.
-    `on_progress(names_done)` is called after each part. Returns the number of pages.
-    """
-    with tempfile.TemporaryDirectory(prefix="petition-") as folder:
-        parts = [Path(folder) / "0.pdf"]
-        pages = _render("delivery/pdf/letter.html", {"petition": petition, "page_offset": 0}, parts[0])
-        done = 0
-        for chunk in name_chunks:
-            parts.append(Path(folder) / f"{len(parts)}.pdf")
-            numbered = [(done + i + 1, name, country) for i, (name, country) in enumerate(chunk)]
-            rows = [numbered[i : i + 2] for i in range(0, len(numbered), 2)]  # two names a row
-            context = {"petition": petition, "rows": rows, "first": done == 0, "page_offset": pages}
-            pages += _render("delivery/pdf/names.html", context, parts[-1])
-            done += len(numbered)
-            if on_progress:
-                on_progress(done)
-        writer = PdfWriter()
-        for part in parts:
-            writer.append(str(part))
-        writer.add_metadata({"/Title": petition.title})
-        writer.write(out)
-    return pages
+
+def names_part(language, names, first_number, page_offset):
+    """A part of the list in `language`: `names` as (name, country name), numbered from `first_number`, its
+    pages numbered after `page_offset` pages."""
+    numbered = [(first_number + i, name, country) for i, (name, country) in enumerate(names)]
+    rows = [numbered[i : i + 2] for i in range(0, len(numbered), 2)]  # two names a row
+    context = {"language": language, "rows": rows, "first": first_number == 1, "page_offset": page_offset}
+    return _render("delivery/pdf/names.html", context)
+
+
+def join(parts, title, out):
+    """Write the parts' pages, in order, as one PDF to the binary file `out`."""
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(io.BytesIO(part))
+    writer.add_metadata({"/Title": title})
+    writer.write(out)

@@ -176,3 +176,27 @@ def test_erasing_a_signer_deletes_the_documents_that_may_name_them(
         privacy.forget_person(ada.email)
 
     assert not PetitionDocument.objects.exists()
+
+
+def test_a_part_made_again_by_a_returning_worker_names_nobody_twice(client, ring, settings):
+    """A worker killed after storing a part, before its task was marked done, runs the task again: the part
+    is kept as it was and the next one is not made twice."""
+    from delivery import documents
+
+    english, _german = ring
+    for n in range(3):
+        consenting(english, "Ada", f"Lovelace-{n}")
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # tasks wait
+    document = documents.request_document(english.translation_key, "en-us", user=None)
+
+    for number in (0, 0, 1, 1, 2):  # each part's task runs twice; the third finds no more names
+        documents.make_part.call(document.pk, number)
+    documents.join_parts.call(document.pk)
+    documents.join_parts.call(document.pk)
+
+    document.refresh_from_db()
+    assert (document.status, document.names_done, document.parts.count()) == ("ready", 3, 0)
+    reader = PdfReader(io.BytesIO(document.pdf))
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    assert [text.count(f"Ada Lovelace-{n}") for n in range(3)] == [1, 1, 1]
+    assert "3. Ada Lovelace-2" in text
