@@ -9,6 +9,7 @@ from api import urls as api_urls
 from api import views as api_views
 from campaigns import urls as campaign_urls
 from search import views as search_views
+from updates import urls as updates_urls
 
 urlpatterns = [
     path(f"{settings.ADMIN_PATH}/", include(wagtailadmin_urls)),
@@ -29,6 +30,7 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("search/", search_views.search, name="search"),
     path("api/v1/", include(api_urls)),
+    path("updates/", include(updates_urls)),
     path("", include(campaign_urls)),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "api",
     "webhooks",
     "delivery",
+    "updates",
     "search",
     "ops",  # before django_tasks_db: its db_worker command replaces the library's (ops/management/commands)
     "wagtail_localize",

@@ -1,0 +1,161 @@
+"""Sending an update: a test to the editor, then to every signer who wants it, in batches by the worker.
+
+`start_mailing` writes one Delivery per recipient (the unique constraint on mailing and signature means a
+second start adds only people who signed since) and queues `send_batch`. Each batch opens one SMTP connection,
+then for each recipient: claims one pending delivery (SENDING, committed: select_for_update with skip_locked,
+so workers running side by side never take the same one), checks that the signer still wants updates, writes
+the mail in their language, sends it, and marks it SENT once the server accepted it.
+
+Nobody gets an update twice: a delivery is claimed before its mail goes and never claimed again, so a worker
+killed mid-mail leaves it SENDING ("interrupted"), not sent again. A server that answers "try later" (4xx)
+has not taken the mail: that delivery goes back to PENDING and the batch is retried later (ops/tasks.py). A
+final "no" (5xx) fails it. A connection lost in the middle of a mail may or may not have delivered it: it is
+marked failed, not sent again.
+"""
+
+import smtplib
+
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.db.models import Count, F
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.html import strip_tags
+from django_tasks import task
+
+from campaigns.pages import CampaignPage
+from updates import recipients, unsubscribing
+from updates.models import Delivery, Mailing
+
+BATCH_SIZE = 200  # mails per task: each task is short, and the admin's counts move as it goes
+INSERT_BATCH = 2000
+
+
+def mail_context(update, unsubscribe_url):
+    """What the update's mail (and its preview) shows, in the update's language."""
+    campaign = update.campaign
+    local = CampaignPage.objects.filter(
+        translation_key=campaign.translation_key, locale=update.locale
+    ).first()
+    return {"update": update, "campaign": local or campaign, "unsubscribe_url": unsubscribe_url}
+
+
+def message(update, address, key, connection=None):
+    """The update as a mail to `address`, with a one-click unsubscribe (RFC 8058) for delivery `key`."""
+    language = update.locale.language_code
+    unsubscribe_url = unsubscribing.url(key, language)
+    with translation.override(language):
+        context = mail_context(update, unsubscribe_url)
+        html = render_to_string("updates/email.html", context)
+        text = render_to_string("updates/email.txt", {**context, "body_text": strip_tags(update.body)})
+    mail = EmailMultiAlternatives(
+        " ".join(update.subject.split()),
+        text,
+        to=[address],
+        connection=connection,
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    mail.attach_alternative(html, "text/html")
+    return mail
+
+
+def send_test(update, user):
+    """Send the update, as a signer would get it, to the user's own address."""
+    message(update, user.email, unsubscribing.TEST_KEY).send()
+
+
+def start_mailing(update, user):
+    """Send `update` (the campaign's own-language one) to every signer who wants it and has not had it."""
+    source = type(update).objects.filter(translation_key=update.translation_key).order_by("pk").first()
+    mailing, _created = Mailing.objects.get_or_create(
+        update=source, defaults={"campaign_key": update.campaign.translation_key, "started_by": user}
+    )
+    wanted = recipients.recipients(mailing.campaign_key).order_by("pk").values_list("pk", flat=True)
+    last = 0
+    while batch := list(wanted.filter(pk__gt=last)[:INSERT_BATCH]):
+        last = batch[-1]
+        Delivery.objects.bulk_create(
+            [Delivery(mailing=mailing, signature_id=pk) for pk in batch], ignore_conflicts=True
+        )
+    Mailing.objects.filter(pk=mailing.pk).update(finished_at=None)
+    transaction.on_commit(lambda: send_batch.enqueue(mailing.pk))
+    return mailing
+
+
+@task()
+def send_batch(mailing_id):
+    """Send up to BATCH_SIZE of a mailing's pending deliveries, then queue the next batch."""
+    mailing = Mailing.objects.select_related("update").filter(pk=mailing_id).first()
+    if mailing is None:
+        return
+    retention_ended = recipients.retention_ended(mailing.campaign_key)
+    fallback = recipients.source_language(mailing.campaign_key)
+    connection = get_connection()
+    connection.open()  # a server that is down fails the task here, before anyone is claimed: retried later
+    try:
+        for _ in range(BATCH_SIZE):
+            delivery = _claim(mailing_id)
+            if delivery is None:
+                Mailing.objects.filter(pk=mailing_id).update(finished_at=timezone.now())
+                return
+            _send(mailing, delivery, connection, fallback, retention_ended)
+    finally:
+        connection.close()
+    send_batch.enqueue(mailing_id)
+
+
+def _claim(mailing_id):
+    """Take one pending delivery for this worker and commit that, before its mail goes."""
+    with transaction.atomic():
+        delivery = (
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(mailing_id=mailing_id, status=Delivery.Status.PENDING)
+            .order_by("pk")
+            .first()
+        )
+        if delivery is not None:
+            Delivery.objects.filter(pk=delivery.pk).update(
+                status=Delivery.Status.SENDING, attempts=F("attempts") + 1
+            )
+    return delivery
+
+
+def _send(mailing, delivery, connection, fallback, retention_ended):
+    done = Delivery.objects.filter(pk=delivery.pk)
+    signature = (
+        None if retention_ended else recipients.still_wanted(delivery.signature_id, mailing.campaign_key)
+    )
+    if signature is None:  # erased, anonymised, unsubscribed meanwhile, or retention ended
+        done.update(status=Delivery.Status.SKIPPED)
+        return
+    update = recipients.in_language(mailing.update, signature.locale, fallback)
+    try:
+        message(update, signature.email, delivery.key, connection).send()
+    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as error:
+        codes = (
+            list(error.recipients.values())
+            if isinstance(error, smtplib.SMTPRecipientsRefused)
+            else [error.args]
+        )
+        if all(code >= 500 for code, *_reply in codes):
+            done.update(status=Delivery.Status.FAILED, error="refused for good")
+            return
+        done.update(status=Delivery.Status.PENDING, error="try again later")  # not taken: safe to send later
+        raise
+    except Exception as error:  # lost mid-mail: it may have arrived, so it is not sent again
+        done.update(status=Delivery.Status.FAILED, error=type(error).__name__[:100])
+        raise
+    done.update(status=Delivery.Status.SENT, sent_at=timezone.now(), error="")
+
+
+def progress(mailing):
+    """{status: count} of a mailing's deliveries, and how many unsubscribed through its link."""
+    counts = dict(mailing.deliveries.values_list("status").annotate(n=Count("pk")).order_by())
+    counts = {status: counts.get(status, 0) for status in Delivery.Status.values}
+    counts["unsubscribed"] = mailing.deliveries.filter(unsubscribed_at__isnull=False).count()
+    counts["total"] = sum(counts[status] for status in Delivery.Status.values)
+    counts["done"] = counts["total"] - counts[Delivery.Status.PENDING]
+    return counts
