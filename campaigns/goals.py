@@ -80,8 +80,9 @@ class Milestone(models.Model):
         return f"{self.campaign_key}: {self.goal} at {self.reached_at:%Y-%m-%d %H:%M}"
 
 
-# {campaign key: the highest goal this process has recorded}: a signature that crosses no new goal costs
-# no write. Another process may have recorded it too: the unique constraint keeps one row.
+# {(campaign key, goal, steps up): the highest goal this process has recorded}: a signature that crosses no
+# new goal costs no write. Keyed by the page's settings too, so a goal the editor changes is seen afresh.
+# Another process may have recorded it too: the unique constraint keeps one row.
 _recorded = {}
 
 
@@ -89,14 +90,15 @@ def record_milestones(page, count):
     """Record the goals `count` has reached on `page` (a locale variant: its goal and setting) that are not
     yet recorded. Idempotent and safe when concurrent: rows already there are left as they are."""
     reached = goals_reached(page.signature_goal, count, page.goal_steps_up)
-    known = _recorded.get(page.translation_key, 0)
+    memo_key = (page.translation_key, page.signature_goal, page.goal_steps_up)
+    known = _recorded.get(memo_key, 0)
     new = [goal for goal in reached if goal > known]
     if not new:
         return []
     Milestone.objects.bulk_create(
         [Milestone(campaign_key=page.translation_key, goal=goal) for goal in new], ignore_conflicts=True
     )
-    _recorded[page.translation_key] = max(reached)
+    _recorded[memo_key] = max(reached)
     return new
 
 

@@ -146,3 +146,10 @@ def test_the_public_api_gives_the_goal_the_page_shows(client, campaign):
     found = client.get(f"/en-us/api/v1/campaigns/{campaign.translation_key}/").json()
     assert (found["total_signatures"], found["goal"]) == (950, 2500)
     assert found["translations"][0]["goal"] == 2500
+
+
+def test_a_goal_the_editor_lowers_is_recorded_when_reached(campaign):
+    campaign.signature_goal = 500
+    assert goals.record_milestones(campaign, 600) == [500]
+    campaign.signature_goal = 300
+    assert goals.record_milestones(campaign, 600) == [300]
