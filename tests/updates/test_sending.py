@@ -230,3 +230,42 @@ def test_when_retention_has_ended_nobody_gets_it(client, ring, smtp):
     editor(client).post(send_url(update), {"send": "1", "confirm": "on"})
 
     assert smtp.messages == []
+
+
+def test_a_signer_erased_after_the_mailing_started_gets_nothing(
+    client, ring, smtp, settings, django_capture_on_commit_callbacks
+):
+    from updates import sending
+
+    english, _german, _french = ring
+    ada = wants_updates(english, "ada@example.org")
+    wants_updates(english, "grace@example.org")
+    update = write_update(english)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # the worker waits
+    sending.start_mailing(update, user=None)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        privacy.forget_person(ada.email)
+    sending.send_batch.call(Mailing.objects.get().pk)
+
+    assert [message["To"] for message in smtp.messages] == ["grace@example.org"]
+    assert sorted(Delivery.objects.values_list("status", flat=True)) == ["sent", "skipped"]
+
+
+def test_a_server_that_says_try_later_gets_the_mail_later_once(client, ring, smtp):
+    from updates import sending
+
+    english, _german, _french = ring
+    wants_updates(english, "ada@example.org")
+    update = write_update(english)
+    smtp.handler.mood = "refuse"  # 451: not taken
+
+    editor(client).post(send_url(update), {"send": "1", "confirm": "on"})
+
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.error, smtp.messages) == ("pending", "try again later", [])
+    smtp.handler.mood = "accept"
+    sending.send_batch.call(delivery.mailing_id)  # the retry (ops/tasks.py puts the task back in the queue)
+    sending.send_batch.call(delivery.mailing_id)
+    assert [message["To"] for message in smtp.messages] == ["ada@example.org"]
+    assert Delivery.objects.get().status == "sent"
