@@ -11,12 +11,14 @@ BASE_URL ?= http://$(HOST):$(PORT)
 
 # Each stamp records that one set of requirements is installed; editing pyproject.toml reinstalls it.
 # `make run` installs only what running needs; the test and lint tools come with `make test`/`make check`.
+# The pip that comes with Python 3.11 installs everything here: upgrading it first would only cost time.
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# --no-compile: Python compiles each module it imports on first use; compiling every installed file up front
+# (Wagtail's tests, botocore…) would add seconds to the first `make run`.
 $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet .
+	$(BIN)/python -m pip install --quiet --no-compile .
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
@@ -36,11 +38,9 @@ messages: $(VENV)/.installed-run
 
 ## Create the SQLite database, load the demo campaigns in every locale and serve them on $(BASE_URL).
 run: export BASE_URL := $(BASE_URL)
-run: messages
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py set_site_address
-	$(BIN)/python manage.py ensure_admin
+# setup_demo runs compile_catalogs, migrate, load_demo, set_site_address and ensure_admin in one process.
+run: $(VENV)/.installed-run
+	$(BIN)/python manage.py setup_demo
 	@echo "Serving $(BASE_URL)/"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 

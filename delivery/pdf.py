@@ -13,7 +13,6 @@ Nothing here reads the database: delivery/documents.py gives it the words and th
 import io
 from dataclasses import dataclass
 
-import weasyprint
 from django.template.loader import render_to_string
 from pypdf import PdfWriter
 
@@ -57,6 +56,10 @@ def _refuse_fetch(url, *args, **kwargs):
 
 
 def _render(template, context):
+    # Imported here, not at the top: loading WeasyPrint and Pango takes a second or more, which every process
+    # (each web worker, each manage.py command) would pay at start, while only the worker making a PDF uses it.
+    import weasyprint
+
     html = render_to_string(template, context)
     document = weasyprint.HTML(string=html, url_fetcher=_refuse_fetch).render()
     return Part(document.write_pdf(), len(document.pages))
