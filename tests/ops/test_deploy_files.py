@@ -95,7 +95,7 @@ def exec_form(arguments):
 
 
 def test_the_procfile_has_the_three_processes(procfile):
-    assert set(procfile) == {"web", "worker", "release"}
+    assert set(procfile) == {"web", "worker", "clock", "release"}
 
 
 def test_the_web_process_is_gunicorn_with_the_projects_config(procfile):
@@ -112,7 +112,7 @@ def test_the_web_process_is_gunicorn_with_the_projects_config(procfile):
 
 def test_every_manage_py_command_exists_and_uses_production_settings(procfile):
     commands = get_commands()
-    for process in ("worker", "release"):
+    for process in ("worker", "clock", "release"):
         found = manage_commands(procfile[process])
         assert found, f"the {process} process runs no manage.py command"
         for words in found:
@@ -123,6 +123,7 @@ def test_every_manage_py_command_exists_and_uses_production_settings(procfile):
 
 def test_the_worker_runs_the_task_queue_and_the_release_step_prepares_the_database_and_site(procfile):
     assert [words[0] for words in manage_commands(procfile["worker"])] == ["db_worker"]
+    assert [words[0] for words in manage_commands(procfile["clock"])] == ["run_jobs"]
     assert [words[0] for words in manage_commands(procfile["release"])] == [
         "migrate",
         "set_site_address",
