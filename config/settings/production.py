@@ -28,7 +28,7 @@ SILENCED_SYSTEM_CHECKS = [
 # gzip and brotli copies; WhiteNoise serves them with a far-future Cache-Control, so a CDN or a browser
 # fetches each version once. Media (uploads) are not static files: they go to S3 when a bucket is set.
 STORAGES["staticfiles"] = {  # noqa: F405
-    "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    "BACKEND": "ops.staticfiles.MinifiedStaticFilesStorage"  # the own CSS and JS minified first
 }
 
 # One JSON object per line, with the request id (ops/logs.py), for a log collector to parse.

@@ -62,6 +62,28 @@ def test_static_files_are_hashed_compressed_and_cached_for_ever(app, campaign):
     assert request(port, "/static/css/site.css").headers["Cache-Control"] == "max-age=60, public"
 
 
+def test_the_own_stylesheets_and_scripts_are_served_minified(app, campaign, settings):
+    """static/ keeps readable sources; what production serves has their comments and white space taken out,
+    and nothing else: every rule and the url() of each font (now by its hashed name) are still there."""
+    _process, port = app
+    html = request(port, campaign.url).text
+    served = {}
+    for source in ("css/site.css", "js/petition.js"):
+        stem, extension = source.rsplit(".", 1)
+        path = re.search(rf'"(/static/{stem}\.[0-9a-f]{{12}}\.{extension})"', html).group(1)
+        served[source] = request(port, path).text
+    root = settings.BASE_DIR / "static"
+    source_css = (root / "css/site.css").read_text()
+    source_js = (root / "js/petition.js").read_text()
+
+    assert len(served["css/site.css"]) < 0.8 * len(source_css)
+    assert len(served["js/petition.js"]) < 0.8 * len(source_js)
+    assert "/*" not in served["css/site.css"] and "\n    " not in served["css/site.css"]
+    assert source_css.count("{") == served["css/site.css"].count("{")
+    assert re.search(r"url\(\"?[^)]*fonts/[^)]+\.[0-9a-f]{12}\.woff2", served["css/site.css"])
+    assert "addEventListener" in served["js/petition.js"]
+
+
 def test_every_log_line_is_json_with_the_request_id_and_nothing_about_the_visitor(app, campaign):
     process, port = app
     signer = {
