@@ -14,9 +14,10 @@ import signal
 import threading
 import time
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -46,22 +47,37 @@ class Command(BaseCommand):
         if not once:
             for signum in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(signum, lambda *_: stopping.set())
-        due = {job: 0.0 for job, _interval in JOBS}
+        jobs = [(job, interval) for job, interval in JOBS if wanted(job)]
+        due = {job: 0.0 for job, _interval in jobs}
         while not stopping.is_set():
-            for job, interval in JOBS:
+            for job, interval in jobs:
                 if stopping.is_set() or time.monotonic() < due[job]:
                     continue
                 self.run(*job)
                 due[job] = time.monotonic() + interval
             if once:
                 return
+            fresh_connections()  # idle for an hour: the next pass opens a connection afresh
             stopping.wait(max(1.0, min(due.values()) - time.monotonic()))
 
     def run(self, name, *arguments):
-        close_old_connections()  # a connection the database dropped overnight is opened afresh
         try:
             call_command(name, *arguments, stdout=self.stdout, stderr=self.stderr)
         except Exception:
             logger.exception("The recurring job %s failed; it runs again at its next turn", name)
-        finally:
-            close_old_connections()
+            fresh_connections()  # a connection the failure left broken is not used for the next job
+
+
+def wanted(job):
+    """Every job, except pruning the task table where tasks are not kept in the database (development runs
+    them at once)."""
+    if job[0] == "prune_db_task_results":
+        return settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db.")
+    return True
+
+
+def fresh_connections():
+    """Close database connections that broke or grew old, as Django does between requests; never inside a
+    transaction (a caller's own, such as a test's), whose connection is in use."""
+    if not transaction.get_connection().in_atomic_block:
+        close_old_connections()
