@@ -13,8 +13,14 @@ A milestone is a goal reached: the editor's goal and each stepped goal, once the
 Each is recorded once, with the time it was first seen reached (`record_milestones`, after the commit of a
 signature that counts: campaigns.events `signed` and `confirmed`). A unique constraint on (campaign, goal)
 makes concurrent signers who cross the same goal write one row.
+
+Reading the count costs a query, as much as storing the signature itself, so a signature that counts at once
+looks at its campaign's goals at most once every CHECK_INTERVAL in each process: in a spike that is one query
+a second per process instead of one per signature. A goal crossed between two looks is recorded at the next
+one, and whenever the campaign's summary is opened (which reads the count anyway).
 """
 
+import time
 from decimal import Decimal
 
 from django.db import models
@@ -22,6 +28,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns import events, signatures
+
+# Seconds between two looks at one campaign's goals after signatures, in each process.
+CHECK_INTERVAL = 1.0
 
 # The goal steps up once the count reaches this share of it.
 STEP_UP_AT = Decimal("0.9")
@@ -107,9 +116,18 @@ def milestones(campaign_key):
     return list(Milestone.objects.filter(campaign_key=campaign_key).order_by("goal"))
 
 
+# {campaign key: monotonic time of this process's last look at its goals after a signature}
+_last_look = {}
+
+
 def _on_signed(signature, page, **kwargs):
-    if signature.counted:  # counted at once (no confirmation asked)
-        record_milestones(page, signatures.signature_count(page.translation_key))
+    if not signature.counted:  # it counts once confirmed
+        return
+    now = time.monotonic()
+    if now - _last_look.get(page.translation_key, -CHECK_INTERVAL) < CHECK_INTERVAL:
+        return
+    _last_look[page.translation_key] = now
+    record_milestones(page, signatures.signature_count(page.translation_key))
 
 
 def _on_confirmed(signature, **kwargs):

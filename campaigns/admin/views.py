@@ -184,9 +184,12 @@ class CampaignSummaryView(SignatureAdminMixin, TemplateView):
     def get_context_data(self, **kwargs):
         key = self.campaign.translation_key
         listing = reverse("campaigns_signature_modeladmin_index")
+        summary = reports.campaign_summary(key)
+        # A goal crossed since signatures last looked (campaigns.goals.CHECK_INTERVAL) is recorded now.
+        goals.record_milestones(self.campaign, summary.public_count)
         return super().get_context_data(
             campaign=self.campaign,
-            summary=reports.campaign_summary(key),
+            summary=summary,
             milestones=goals.milestones(key),
             signatures_url=f"{listing}?campaign={key}",
             **kwargs,
