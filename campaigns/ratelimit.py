@@ -139,7 +139,7 @@ def _redis():
 
 def _redis_incr(name, window):
     """INCR the attempt counter and give it its expiry, in one round trip; None when Redis fails."""
-    import redis
+    from ops.cache import REDIS_FAILURES
 
     try:
         pipeline = _redis().pipeline(transaction=False)
@@ -147,7 +147,7 @@ def _redis_incr(name, window):
         pipeline.expire(name, window, nx=True)
         attempts, _set = pipeline.execute()
         return attempts
-    except redis.RedisError:
+    except REDIS_FAILURES:
         _warn(
             "redis", "Redis is unreachable: the signing rate limit counts in each process's memory meanwhile."
         )

@@ -22,6 +22,10 @@ from redis.exceptions import ConnectionError, RedisError
 from ops.throttle import ThrottledWarning
 
 RETRY_INTERVAL = 5.0
+# What a failing Redis raises: redis-py's own errors, and also, when a connection breaks during its handshake
+# under load, the socket's OSError or a ValueError from redis-py's closed read buffer (seen in `make bench`:
+# one signature in 5,000 answered 500 before the rate limit caught it too).
+REDIS_FAILURES = (RedisError, OSError, ValueError)
 
 logger = logging.getLogger(__name__)
 warning = ThrottledWarning(logger)
@@ -41,7 +45,7 @@ class ResilientRedisCache(RedisCache):
             return fallback
         try:
             result = method(*args, **kwargs)
-        except RedisError as error:
+        except REDIS_FAILURES as error:
             self._down_until = time.monotonic() + RETRY_INTERVAL
             self._down = True
             warning.warn("Cache unavailable (%s): serving pages without it", type(error).__name__)
@@ -86,7 +90,9 @@ class ResilientRedisCache(RedisCache):
             raise ConnectionError("Redis is unavailable")
         try:
             return super().incr(key, delta, version)
-        except RedisError:
+        except REDIS_FAILURES as error:
             self._down_until = time.monotonic() + RETRY_INTERVAL
             self._down = True
-            raise
+            if isinstance(error, RedisError):
+                raise
+            raise ConnectionError(f"Redis failed: {error!r}") from error
