@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from django.core import signing
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, F, Q, Sum
+from django.db.models.sql.subqueries import InsertQuery
 from django.utils import timezone
 from django.utils.encoding import punycode
 from django.utils.translation import gettext_lazy as _
@@ -316,7 +317,7 @@ def sign(page, form, client=None, partner=None):
         # caller's transaction a savepoint keeps a repeat's failed insert from spoiling it; alone, no
         # transaction is opened at all (one round trip).
         with transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext():
-            signature.save()
+            _insert(signature)
     except IntegrityError as error:
         if not _broke_one_per_person(error):
             raise
@@ -325,6 +326,55 @@ def sign(page, form, client=None, partner=None):
 
     events.emit(events.signed, signature=signature, page=page)
     return SigningResult(Outcome.SIGNED, signature=signature, created=True)
+
+
+# {(database alias, vendor): (the INSERT's SQL, its fields)}: see _insert.
+_insert_statements = {}
+
+
+def _insert(signature):
+    """Store a new signature with one INSERT whose SQL Django compiled once in this process.
+
+    `Model.save()` compiles the same INSERT again for every signature: a fifth of a signature's CPU in a
+    profile. The statement's text depends only on the model and the database, so it is compiled once, and
+    each signature only converts its values (the same conversions `save()` makes). Like `save()` it fills in
+    `submit_time` and the new row's id. It sends no pre_save/post_save signals: what follows a signature
+    starts from campaigns.events, after the commit.
+    """
+    connection = transaction.get_connection()
+    key = (connection.alias, connection.vendor)
+    if key not in _insert_statements:
+        _insert_statements[key] = _compile_insert(connection)
+    statement = _insert_statements[key]
+    if statement is None:  # a database that cannot return the new id from its INSERT
+        signature.save()
+        return
+    sql, fields = statement
+    params = [field.get_db_prep_save(field.pre_save(signature, True), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        signature.pk = cursor.fetchone()[0]
+    signature._state.adding = False
+    signature._state.db = connection.alias
+
+
+def _compile_insert(connection):
+    """The SQL of Signature's INSERT on `connection` (returning the new id) and the fields its values are
+    for; None where the statement would need more than the values (no RETURNING, or other returned columns)."""
+    meta = Signature._meta
+    fields = [
+        field for field in meta.local_concrete_fields if field is not meta.auto_field and not field.generated
+    ]
+    if not connection.features.can_return_columns_from_insert or meta.db_returning_fields != [meta.pk]:
+        return None
+    query = InsertQuery(Signature)
+    query.insert_values(fields, [Signature()])  # only the statement's text is kept, not these values
+    compiler = query.get_compiler(connection=connection)
+    compiler.returning_fields = meta.db_returning_fields
+    ((sql, _params),) = compiler.as_sql()
+    if compiler.returning_params:
+        return None
+    return sql, fields
 
 
 def _box_consents(form, now):
