@@ -61,6 +61,30 @@ def test_admin_pages_get_what_the_wagtail_admin_needs(admin_client, campaign):
     assert public["script-src"] == ["'self'"]
 
 
+def test_the_policy_follows_its_setting_and_each_responses_own_change(client, campaign, settings):
+    """The public header is built once (ops.middleware), yet a changed setting and a response that changes
+    its own policy (an embedded petition's frame-ancestors) are still honoured, and do not stick (the
+    page cache is bypassed here: it keeps a page's headers with the page)."""
+    from campaigns.embedding import allow_framing
+    from ops.middleware import ContentSecurityPolicyMiddleware
+
+    assert policy(client.get(campaign.url, {"nocache": "1"}))["img-src"] == ["'self'"]
+    settings.CONTENT_SECURITY_POLICY = {
+        "DIRECTIVES": {**settings.CONTENT_SECURITY_POLICY["DIRECTIVES"], "img-src": ["'self'", "img.example"]}
+    }
+    assert policy(client.get(campaign.url, {"nocache": "1"}))["img-src"] == ["'self'", "img.example"]
+
+    def framed_view(request):
+        from django.http import HttpResponse
+
+        return allow_framing(HttpResponse("framed"), ["https://partner.example"])
+
+    middleware = ContentSecurityPolicyMiddleware(framed_view)
+    framed = middleware(client.get(campaign.url, {"nocache": "1"}).wsgi_request)
+    assert policy(framed)["frame-ancestors"] == ["https://partner.example"]
+    assert policy(client.get(campaign.url, {"nocache": "1"}))["frame-ancestors"] == ["'none'"]
+
+
 def test_error_pages_have_the_policy_too(client, campaign):
     response = client.get("/en-us/no-such-page/")
     assert response.status_code == 404
