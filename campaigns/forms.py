@@ -3,8 +3,6 @@
 It only validates input. What happens to a valid signature is decided in campaigns.signatures.
 """
 
-import copy
-
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.functional import lazy
@@ -95,11 +93,6 @@ class CountryField(forms.CharField):
 class SignatureForm(BaseForm):
     """The base of every page's signing form; PetitionFormBuilder adds the fields."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "country" in self.fields:
-            self.fields["country"].initial = likely_country(get_language())
-
     def visible_questions(self):
         """The fields a person fills in, in order: everything but the hidden fields and the honeypot."""
         return [field for field in self.visible_fields() if field.name != HONEYPOT_FIELD]
@@ -156,6 +149,8 @@ class PetitionFormBuilder(FormBuilder):
             fields["country"] = CountryField(
                 label=_("Country"),
                 required=self.required("country"),
+                # The form class is built per page, and a page is in one language.
+                initial=likely_country(self.page.locale.language_code),
                 widget=CountrySelect(empty_label=_("Choose your country"), attrs={"autocomplete": "country"}),
             )
         if self.shown("postal_code"):
@@ -246,24 +241,19 @@ class PetitionFormBuilder(FormBuilder):
 
     def get_form_class(self):
         form_class = type("PetitionForm", (SignatureForm,), self.formfields)
-        form_class.base_fields = _FieldsCopiedLightly(form_class.base_fields)
+        form_class.base_fields = _SharedFields(form_class.base_fields)
         return form_class
 
 
-class _FieldsCopiedLightly(dict):
-    """A form class's fields, copied for each form without copying their widgets.
+class _SharedFields(dict):
+    """A form class's fields, shared by all its forms rather than copied for each.
 
     Django deep-copies every field and its widget for each form it makes, so that one form may change its
-    fields without touching another's. The signing form is made on every signature, and its forms only ever
-    change a field's own attributes (the preselected country's `initial`), never a widget: a copy of each
-    field sharing its (unchanged) widget is enough, and about half the cost.
+    fields without touching another's: a sixth of a signature's CPU for the signing form's 13 fields. The
+    signing form never changes a field once its class is built (everything a field depends on, even the
+    preselected country, is the page's, and the class is built per page), so each form gets its own dict
+    of the same field objects, which it only reads, from whichever thread.
     """
 
     def __deepcopy__(self, memo):
-        fields = {}
-        for name, field in self.items():
-            copied = copy.copy(field)
-            copied.error_messages = field.error_messages.copy()
-            copied.validators = field.validators[:]
-            fields[name] = copied
-        return fields
+        return dict(self)
