@@ -36,6 +36,8 @@ def clean_text(value, multiline=False):
     A tab becomes a space. Line breaks become spaces in a single-line text; in a multi-line one, every kind
     of line break (CR LF, CR, U+2028…) becomes one "\\n".
     """
+    if value.isascii() and value.isprintable():
+        return value  # most names, addresses and postal codes: nothing to compose, replace or remove
     value = unicodedata.normalize("NFC", value.replace("\r\n", "\n"))
     kept = []
     for char in value:
