@@ -171,6 +171,19 @@ def test_bad_input_gets_field_messages_status_400_and_stores_nothing(client, cam
     assert signature_count(campaign.translation_key) == 0
 
 
+def test_one_signers_input_and_errors_never_reach_the_next_visitors_form(client, campaign, sign_data):
+    """Every form of a page shares its fields (campaigns.forms._SharedFields): what one signer typed, and the
+    messages about it, stay in that signer's reply."""
+    refused = sign(client, campaign, sign_data(email="not-an-address", first_name="Mallory"))
+    assert "Mallory" in refused.content.decode()
+
+    html = client.get(campaign.url, {"nocache": "1"}).content.decode()  # rendered afresh, not from the cache
+    assert "Mallory" not in html
+    assert "not-an-address" not in html
+    assert 'aria-invalid="true"' not in html
+    assert '<option value="US" selected>' in html  # still the page's country, not the signer's
+
+
 def test_json_success_returns_the_thank_you_state_and_not_the_count(client, campaign, sign_data):
     """Whether the count moved would tell a prober if the address had signed before (a repeat changes
     nothing): the reply never carries it; petition.js shows the signer's own signature added."""
