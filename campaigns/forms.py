@@ -249,7 +249,7 @@ class _SharedFields(dict):
     """A form class's fields, shared by all its forms rather than copied for each.
 
     Django deep-copies every field and its widget for each form it makes, so that one form may change its
-    fields without touching another's: a sixth of a signature's CPU for the signing form's 13 fields. The
+    fields without touching another's: a twentieth of a signature's CPU for the signing form's 13 fields. The
     signing form never changes a field once its class is built (everything a field depends on, even the
     preselected country, is the page's, and the class is built per page), so each form gets its own dict
     of the same field objects, which it only reads, from whichever thread.

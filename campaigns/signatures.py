@@ -337,7 +337,7 @@ _insert_statements = {}
 def _insert(signature):
     """Store a new signature with one INSERT whose SQL Django compiled once in this process.
 
-    `Model.save()` compiles the same INSERT again for every signature: a fifth of a signature's CPU in a
+    `Model.save()` compiles the same INSERT again for every signature: a tenth of a signature's CPU in a
     profile. The statement's text depends only on the model and the database, so it is compiled once, and
     each signature only converts its values (the same conversions `save()` makes). Like `save()` it fills in
     `submit_time` and the new row's id. It sends no pre_save/post_save signals: what follows a signature

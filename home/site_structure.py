@@ -60,7 +60,7 @@ _none = None
 
 def _no_restrictions():
     """An empty queryset of restrictions, evaluated once: iterating or testing it costs nothing, where a new
-    `none()` went through the SQL compiler on every page served (a twentieth of a signature's CPU). Anything
+    `none()` went through the SQL compiler on every page served (a tenth of a signature's CPU). Anything
     that refines it (`order_by`) gets a new queryset, as usual."""
     global _none
     if _none is None:
