@@ -4,8 +4,8 @@ Rows come from `.values_list(...).iterator(chunk_size=EXPORT_CHUNK)`: plain tupl
 a time (a server-side cursor on PostgreSQL), never cached on the queryset. Memory use therefore does
 not grow with the number of signatures:
 
-- CSV is a StreamingHttpResponse: rows are written to the response as they are read, CSV_ROWS_PER_CHUNK
-  at a time.
+- CSV is a StreamingHttpResponse: each chunk of rows read is written to the response at once, a column at
+  a time (see `SignatureExport.csv_chunks`).
 - XLSX is a StreamingHttpResponse too (campaigns/admin/xlsx.py): the sheet's XML is deflated into the
   ZIP as rows are read, and the download starts at once. In memory at any time: one chunk of database
   rows and one chunk of compressed output.
@@ -18,9 +18,11 @@ both use it, for headings and cells alike.
 import csv
 import datetime
 import io
+import itertools
 import json
 import re
 
+from django.db import models
 from django.db.models import TextField
 from django.db.models.functions import Cast
 from django.http import StreamingHttpResponse
@@ -43,8 +45,10 @@ _FORMULA_AT_CELL_START = re.compile(rf"(^|[{CELL_BREAKS}])(?=[ \"]*[{re.escape(F
 # A formula can only begin at the start of the text (after spaces or quotes) or after a cell break.
 _RISKY_FIRST_CHARACTERS = frozenset(FORMULA_STARTS + ' "')
 _CELL_BREAK_CHARACTERS = frozenset(CELL_BREAKS)
-# Rows written to the CSV response per chunk: one write to the network per chunk, not per row.
-CSV_ROWS_PER_CHUNK = 500
+# Signs that a text of a column may hold a formula, looked for in the column's texts joined, with a NUL before
+# each: a cell break anywhere, or a NUL followed by a risky first character. Looking for a few characters in one
+# long text is many times quicker than looking at each text.
+_FORMULA_SIGNS = frozenset(CELL_BREAKS) | {f"\x00{character}" for character in _RISKY_FIRST_CHARACTERS}
 
 
 def spreadsheet_text(text):
@@ -119,24 +123,63 @@ class SignatureExport:
 
     def rows(self):
         """Each signature as a list of Python values (datetimes, booleans, strings), read in chunks."""
+        for *standard, answers, source in self._values().iterator(chunk_size=EXPORT_CHUNK):
+            yield [*standard, *self._answers(answers, source)]
+
+    def csv_chunks(self):
+        """The signatures as CSV cells, one list of columns for each chunk of rows read from the database.
+
+        A column at a time, because a million rows of per-cell Python calls was most of the export's time: a
+        column of text in which no formula could start (checked for all of its texts at once) is written as
+        read, as are ids and campaign keys (see `_csv_kind`); times come as text from the database (turning
+        its timestamps into Python datetimes cost more than writing them). The cells are those `_csv_cell`
+        writes for each value of `rows()`.
+        """
+        cell = _csv_cell()
+        words = {True: _("yes"), False: _("no"), None: ""}
+        kinds = [_csv_kind(self.queryset.model, lookup) for _heading, lookup in self.columns]
+        convert = {
+            "as read": lambda column: column,
+            "text": _spreadsheet_column,
+            "yes/no": lambda column: [words[value] for value in column],
+            "time": lambda column: ["" if value is None else _utc_isoformat(value) for value in column],
+            "other": lambda column: [cell(value) for value in column],
+        }
+        no_answers = [""] * (len(self.questions) + 2)
+        rows = self._values(times_as_text=True).iterator(chunk_size=EXPORT_CHUNK)
+        while chunk := list(itertools.islice(rows, EXPORT_CHUNK)):
+            *standard, answers, sources = zip(*chunk, strict=True)
+            columns = [convert[kind](column) for kind, column in zip(kinds, standard, strict=True)]
+            answered = [
+                [cell(value) for value in self._answers(answers_text, source_text)]
+                if _json_object_text(answers_text) or _json_object_text(source_text)
+                else no_answers
+                for answers_text, source_text in zip(answers, sources, strict=True)
+            ]
+            yield [*columns, *zip(*answered, strict=True)]
+
+    def _values(self, times_as_text=False):
         lookups = [lookup for _heading, lookup in self.columns]
-        names = [name for name, _label in self.questions]
         # Newest first by id, which PostgreSQL reads straight off the primary key's index: ordering a million
         # rows by signing time would sort them all before the first could leave. The two JSON columns come as
         # text and are parsed only when not empty, which most rows' answers are.
-        rows = (
-            self.queryset.order_by("-pk")
-            .annotate(answers_text=Cast("form_data", TextField()), source_text=Cast("source", TextField()))
-            .values_list(*lookups, "answers_text", "source_text")
+        rows = self.queryset.order_by("-pk").annotate(
+            answers_text=Cast("form_data", TextField()), source_text=Cast("source", TextField())
         )
-        for values in rows.iterator(chunk_size=EXPORT_CHUNK):
-            *standard, answers, source = values
-            answers = _json_object(answers)
-            source = _json_object(source)
-            extra = [_answer(answers.pop(name, None)) for name in names]
-            other = "; ".join(f"{key}={_answer(value)}" for key, value in sorted(answers.items()))
-            origin = "; ".join(f"{key}={value}" for key, value in sorted((source or {}).items()))
-            yield [*standard, *extra, other, origin]
+        if times_as_text:
+            times = [lookup for lookup in lookups if _csv_kind(self.queryset.model, lookup) == "time"]
+            rows = rows.annotate(**{f"{lookup}_text": Cast(lookup, TextField()) for lookup in times})
+            lookups = [f"{lookup}_text" if lookup in times else lookup for lookup in lookups]
+        return rows.values_list(*lookups, "answers_text", "source_text")
+
+    def _answers(self, answers_text, source_text):
+        """The extra questions' answers, the other answers and the source, from the two JSON columns' text."""
+        answers = _json_object(answers_text)
+        source = _json_object(source_text)
+        extra = [_answer(answers.pop(name, None)) for name, _label in self.questions]
+        other = "; ".join(f"{key}={_answer(value)}" for key, value in sorted(answers.items()))
+        origin = "; ".join(f"{key}={value}" for key, value in sorted((source or {}).items()))
+        return [*extra, other, origin]
 
     def csv_response(self, filename):
         buffer = io.StringIO()
@@ -152,11 +195,9 @@ class SignatureExport:
             cell = _csv_cell()
             writer.writerow([cell(heading) for heading in self.headings()])
             yield chunk()  # the download starts at once
-            for number, row in enumerate(self.rows(), 1):
-                writer.writerow([cell(value) for value in row])
-                if number % CSV_ROWS_PER_CHUNK == 0:
-                    yield chunk()
-            yield chunk()
+            for columns in self.csv_chunks():
+                writer.writerows(zip(*columns, strict=True))
+                yield chunk()  # one write to the network for each chunk read
 
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
@@ -175,8 +216,13 @@ def export_filename():
     return f"signatures-{timezone.localdate():%Y-%m-%d}"
 
 
+def _json_object_text(text):
+    """Whether a JSON column's text holds anything: most signatures have no extra answers and no source."""
+    return bool(text) and text != "{}"
+
+
 def _json_object(text):
-    return json.loads(text) if text and text != "{}" else {}
+    return json.loads(text) if _json_object_text(text) else {}
 
 
 def _answer(value):
@@ -187,21 +233,13 @@ def _answer(value):
 
 def _csv_cell():
     """A function that writes one value as CSV text: the export's words for yes and no are looked up once,
-    not for every cell of a million rows, and text (the most common value) is checked first."""
+    not for every cell, and text (the most common value) is checked first."""
     words = {True: _("yes"), False: _("no"), None: ""}
-    # Some texts repeat on every row (the campaign's title, its consent wording): checked once each.
-    repeated = {}
 
     def cell(value):
         kind = type(value)
         if kind is str:
-            if len(value) < 40:
-                return spreadsheet_text(value)
-            if value not in repeated:
-                if len(repeated) > 1000:
-                    repeated.clear()
-                repeated[value] = spreadsheet_text(value)
-            return repeated[value]
+            return spreadsheet_text(value)
         if kind is bool or value is None:
             return words[value]
         if kind is datetime.datetime:
@@ -209,6 +247,44 @@ def _csv_cell():
         return spreadsheet_text(str(value))
 
     return cell
+
+
+def _csv_kind(model, lookup):
+    """How `csv_chunks` writes the column of `lookup`: ids and campaign keys as read (their digits, hex and
+    hyphens can neither start a formula nor break a cell), text that cannot be NULL as a whole column, booleans as yes or no, times in UTC, and
+    anything else one cell at a time."""
+    *relations, name = lookup.split("__")
+    for relation in relations:
+        model = model._meta.get_field(relation).related_model
+    field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+    if isinstance(field, models.AutoField | models.UUIDField):
+        return "as read"
+    if isinstance(field, models.CharField | models.TextField) and not field.null:
+        return "text"
+    if isinstance(field, models.BooleanField) and not field.null:
+        return "yes/no"
+    if isinstance(field, models.DateTimeField):
+        return "time"
+    return "other"
+
+
+def _spreadsheet_column(texts):
+    """`spreadsheet_text` of each text in a column, looking into each only if some text could hold a formula;
+    a text that repeats on every row (the campaign's title, its consent wording) is looked into once."""
+    joined = "\x00" + "\x00".join(texts)
+    if not any(sign in joined for sign in _FORMULA_SIGNS):
+        return texts
+    safe = {text: spreadsheet_text(text) for text in set(texts)}
+    return [safe[text] for text in texts]
+
+
+def _utc_isoformat(text):
+    """A time from the database, as text, in the ISO format the export writes (`datetime.isoformat` in UTC).
+    PostgreSQL writes it with its offset, SQLite in UTC without one."""
+    moment = datetime.datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=datetime.UTC).isoformat()
+    return moment.astimezone(datetime.UTC).isoformat()
 
 
 def _xlsx_value(value):
