@@ -5,7 +5,7 @@ a time (a server-side cursor on PostgreSQL), never cached on the queryset. Memor
 not grow with the number of signatures:
 
 - CSV is a StreamingHttpResponse: each chunk of rows read is written to the response at once, a column at
-  a time (see `SignatureExport.csv_chunks`).
+  a time (see `SignatureExport.csv_chunks`), in the csv module's default ("excel") dialect.
 - XLSX is a StreamingHttpResponse too (campaigns/admin/xlsx.py): the sheet's XML is deflated into the
   ZIP as rows are read, and the download starts at once. In memory at any time: one chunk of database
   rows and one chunk of compressed output.
@@ -15,9 +15,7 @@ a formula ("CSV injection"): this export and Wagtail's own submissions export (`
 both use it, for headings and cells alike.
 """
 
-import csv
 import datetime
-import io
 import itertools
 import json
 import re
@@ -45,10 +43,13 @@ _FORMULA_AT_CELL_START = re.compile(rf"(^|[{CELL_BREAKS}])(?=[ \"]*[{re.escape(F
 # A formula can only begin at the start of the text (after spaces or quotes) or after a cell break.
 _RISKY_FIRST_CHARACTERS = frozenset(FORMULA_STARTS + ' "')
 _CELL_BREAK_CHARACTERS = frozenset(CELL_BREAKS)
-# Signs that a text of a column may hold a formula, looked for in the column's texts joined, with a NUL before
-# each: a cell break anywhere, or a NUL followed by a risky first character. Looking for a few characters in one
-# long text is many times quicker than looking at each text.
-_FORMULA_SIGNS = frozenset(CELL_BREAKS) | {f"\x00{character}" for character in _RISKY_FIRST_CHARACTERS}
+# A CSV field that holds one of these is quoted, with its quotes doubled: what the csv module's writer does in
+# its default ("excel") dialect, and what every spreadsheet reads.
+_CSV_QUOTED_IF = frozenset(',"\r\n')
+# A text needs looking into before it goes into a CSV field if it holds one of these or starts with a risky
+# character. Searching a column's texts joined for each of these characters, and the set of their first
+# characters for risky ones, is many times quicker than looking at each text.
+_CSV_LOOK_INTO_IF = _CSV_QUOTED_IF | _CELL_BREAK_CHARACTERS
 
 
 def spreadsheet_text(text):
@@ -127,23 +128,23 @@ class SignatureExport:
             yield [*standard, *self._answers(answers, source)]
 
     def csv_chunks(self):
-        """The signatures as CSV cells, one list of columns for each chunk of rows read from the database.
+        """The signatures as CSV fields, one list of columns for each chunk of rows read from the database.
 
         A column at a time, because a million rows of per-cell Python calls was most of the export's time: a
-        column of text in which no formula could start (checked for all of its texts at once) is written as
-        read, as are ids and campaign keys (see `_csv_kind`); times come as text from the database (turning
-        its timestamps into Python datetimes cost more than writing them). The cells are those `_csv_cell`
-        writes for each value of `rows()`.
+        column of text in which no formula could start and nothing needs quoting (checked for all of its
+        texts at once) is written as read, as are ids and campaign keys (see `_csv_kind`); times come as text
+        from the database (turning its timestamps into Python datetimes cost more than writing them). The
+        fields are those of `_csv_cell` for each value of `rows()`, quoted as the csv module's writer would.
         """
         cell = _csv_cell()
-        words = {True: _("yes"), False: _("no"), None: ""}
+        words = {True: _csv_field(_("yes")), False: _csv_field(_("no")), None: ""}
         kinds = [_csv_kind(self.queryset.model, lookup) for _heading, lookup in self.columns]
         convert = {
-            "as read": lambda column: column,
-            "text": _spreadsheet_column,
+            "as read": lambda column: [str(value) for value in column],
+            "text": _text_column,
             "yes/no": lambda column: [words[value] for value in column],
             "time": lambda column: ["" if value is None else _utc_isoformat(value) for value in column],
-            "other": lambda column: [cell(value) for value in column],
+            "other": lambda column: [_csv_field(cell(value)) for value in column],
         }
         no_answers = [""] * (len(self.questions) + 2)
         rows = self._values(times_as_text=True).iterator(chunk_size=EXPORT_CHUNK)
@@ -151,7 +152,7 @@ class SignatureExport:
             *standard, answers, sources = zip(*chunk, strict=True)
             columns = [convert[kind](column) for kind, column in zip(kinds, standard, strict=True)]
             answered = [
-                [cell(value) for value in self._answers(answers_text, source_text)]
+                [_csv_field(cell(value)) for value in self._answers(answers_text, source_text)]
                 if _json_object_text(answers_text) or _json_object_text(source_text)
                 else no_answers
                 for answers_text, source_text in zip(answers, sources, strict=True)
@@ -182,22 +183,12 @@ class SignatureExport:
         return [*extra, other, origin]
 
     def csv_response(self, filename):
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-
-        def chunk():
-            text = buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-            return text
-
         def lines():
             cell = _csv_cell()
-            writer.writerow([cell(heading) for heading in self.headings()])
-            yield chunk()  # the download starts at once
+            headings = [[_csv_field(cell(heading))] for heading in self.headings()]
+            yield _csv_lines(headings)  # the download starts at once
             for columns in self.csv_chunks():
-                writer.writerows(zip(*columns, strict=True))
-                yield chunk()  # one write to the network for each chunk read
+                yield _csv_lines(columns)  # one write to the network for each chunk read
 
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
@@ -268,14 +259,29 @@ def _csv_kind(model, lookup):
     return "other"
 
 
-def _spreadsheet_column(texts):
-    """`spreadsheet_text` of each text in a column, looking into each only if some text could hold a formula;
-    a text that repeats on every row (the campaign's title, its consent wording) is looked into once."""
-    joined = "\x00" + "\x00".join(texts)
-    if not any(sign in joined for sign in _FORMULA_SIGNS):
+def _text_column(texts):
+    """A column of text as CSV fields, each passed through `spreadsheet_text` and quoted if need be. Its texts
+    are looked into one by one only if one of them could hold a formula or needs quoting; a text repeated on
+    every row (the campaign's title, its consent wording) is looked into once."""
+    joined = "".join(texts)
+    plain = not any(character in joined for character in _CSV_LOOK_INTO_IF)
+    if plain and _RISKY_FIRST_CHARACTERS.isdisjoint({text[:1] for text in texts}):
         return texts
-    safe = {text: spreadsheet_text(text) for text in set(texts)}
-    return [safe[text] for text in texts]
+    fields = {text: _csv_field(spreadsheet_text(text)) for text in set(texts)}
+    return [fields[text] for text in texts]
+
+
+def _csv_field(text):
+    if _CSV_QUOTED_IF.isdisjoint(text):
+        return text
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _csv_lines(columns):
+    """The CSV lines of the rows whose fields `columns` holds, a column of fields each: what the csv module's
+    writer writes for the same rows, in a fraction of its time (it looks at every character of every field,
+    nearly half of the export's CPU time when it wrote the rows)."""
+    return "\r\n".join(map(",".join, zip(*columns, strict=True))) + "\r\n"
 
 
 def _utc_isoformat(text):
