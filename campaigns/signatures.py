@@ -13,7 +13,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.core import signing
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 from django.db.models import Count, F, Q, Sum
 from django.db.models.sql.subqueries import InsertQuery
 from django.utils import timezone
@@ -280,8 +280,8 @@ def sign(page, form, client=None, partner=None):
     database adds it to the count in the same statement: campaigns/counting.py). Nothing here reads more rows
     as more people sign. The database's unique constraint on
     (campaign_key, email_normalised) decides who signed first, even when two requests race: the loser's
-    insert fails and it is handled as a repeat, which changes nothing but may send the person a short
-    "you have already signed" mail. Mails and anything else that follows start from the `signed` and
+    insert stores nothing and it is handled as a repeat, which changes nothing but may send the person a
+    short "you have already signed" mail. Mails and anything else that follows start from the `signed` and
     `signed_again` events (campaigns.events), after the commit.
     """
     if not page.is_open:
@@ -314,15 +314,12 @@ def sign(page, form, client=None, partner=None):
         counted=not page.confirmation_required,
         confirmation_key=new_confirmation_key() if page.confirmation_required else None,
     )
-    try:
-        # One INSERT: the database counts the row in the same statement (campaigns/counting.py). Inside a
-        # caller's transaction a savepoint keeps a repeat's failed insert from spoiling it; alone, no
-        # transaction is opened at all (one round trip).
-        with transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext():
-            _insert(signature)
-    except IntegrityError as error:
-        if not _broke_one_per_person(error):
-            raise
+    # One INSERT: the database counts the row in the same statement (campaigns/counting.py), or stores nothing
+    # when this person has signed. Inside a caller's transaction a savepoint keeps a failed insert from
+    # spoiling it; alone, no transaction is opened at all (one round trip).
+    with transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext():
+        stored = _insert(signature)
+    if not stored:
         earlier = _tell_repeat_signer(signature, page)
         return SigningResult(Outcome.SIGNED, signature=earlier, created=False)
 
@@ -335,48 +332,56 @@ _insert_statements = {}
 
 
 def _insert(signature):
-    """Store a new signature with one INSERT whose SQL Django compiled once in this process.
+    """Store a new signature with one INSERT whose SQL Django compiled once in this process; False, storing
+    nothing, when the person has already signed the campaign (the one-per-person constraint decides).
 
     `Model.save()` compiles the same INSERT again for every signature: a tenth of a signature's CPU in a
     profile. The statement's text depends only on the model and the database, so it is compiled once, and
     each signature only converts its values (the same conversions `save()` makes). Like `save()` it fills in
     `submit_time` and the new row's id. It sends no pre_save/post_save signals: what follows a signature
     starts from campaigns.events, after the commit.
+
+    A repeat is not an error here: the statement says ON CONFLICT … DO NOTHING for the one-per-person
+    constraint only, so a repeat signer costs no failed statement (and on PostgreSQL no dead row), while any
+    other broken rule still fails loudly.
     """
     connection = transaction.get_connection()
     key = (connection.alias, connection.vendor)
     if key not in _insert_statements:
         _insert_statements[key] = _compile_insert(connection)
-    statement = _insert_statements[key]
-    if statement is None:  # a database that cannot return the new id from its INSERT
-        signature.save()
-        return
-    sql, fields = statement
+    sql, fields = _insert_statements[key]
     params = [field.get_db_prep_save(field.pre_save(signature, True), connection) for field in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        signature.pk = cursor.fetchone()[0]
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    signature.pk = row[0]
     signature._state.adding = False
     signature._state.db = connection.alias
+    return True
 
 
 def _compile_insert(connection):
-    """The SQL of Signature's INSERT on `connection` (returning the new id) and the fields its values are
-    for; None where the statement would need more than the values (no RETURNING, or other returned columns)."""
+    """The SQL of Signature's INSERT on `connection` (returning the new id, nothing for a repeat signer) and the
+    fields its values are for. PostgreSQL and SQLite (3.35 and later) both return a new row's id."""
     meta = Signature._meta
     fields = [
         field for field in meta.local_concrete_fields if field is not meta.auto_field and not field.generated
     ]
     if not connection.features.can_return_columns_from_insert or meta.db_returning_fields != [meta.pk]:
-        return None
+        raise NotImplementedError(f"Signing needs INSERT … RETURNING, which {connection.vendor} lacks here.")
     query = InsertQuery(Signature)
     query.insert_values(fields, [Signature()])  # only the statement's text is kept, not these values
     compiler = query.get_compiler(connection=connection)
     compiler.returning_fields = meta.db_returning_fields
     ((sql, _params),) = compiler.as_sql()
-    if compiler.returning_params:
-        return None
-    return sql, fields
+    (one_per_person,) = [constraint for constraint in meta.constraints if constraint.name == ONE_PER_PERSON]
+    target = ", ".join(
+        connection.ops.quote_name(meta.get_field(name).column) for name in one_per_person.fields
+    )
+    insert, returning = sql.rsplit(" RETURNING ", 1)  # PostgreSQL and SQLite say it the same way
+    return f"{insert} ON CONFLICT ({target}) DO NOTHING RETURNING {returning}", fields
 
 
 def _box_consents(form, now):
@@ -388,17 +393,6 @@ def _box_consents(form, now):
             given[f"{prefix}_consent_text"] = str(form.fields[name].label)
             given[f"{prefix}_consented_at"] = now
     return given
-
-
-def _broke_one_per_person(error):
-    """Whether a failed insert broke the one-signature-per-person constraint, not another rule."""
-    cause = error.__cause__
-    if getattr(getattr(cause, "diag", None), "constraint_name", None) == ONE_PER_PERSON:  # PostgreSQL
-        return True
-    return (
-        "UNIQUE constraint failed: campaigns_signature.campaign_key, campaigns_signature.email_normalised"
-        in str(error)
-    )  # SQLite
 
 
 def _tell_repeat_signer(attempt, page):
