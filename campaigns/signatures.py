@@ -318,9 +318,9 @@ def sign(page, form, client=None, partner=None):
     # when this person has signed. Inside a caller's transaction a savepoint keeps a failed insert from
     # spoiling it; alone, no transaction is opened at all (one round trip).
     with transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext():
-        stored = _insert(signature)
+        stored, due_notice = _insert(signature, now - REPEAT_NOTICE_INTERVAL)
     if not stored:
-        earlier = _tell_repeat_signer(signature, page)
+        earlier = _tell_repeat_signer(due_notice, page) if due_notice else None
         return SigningResult(Outcome.SIGNED, signature=earlier, created=False)
 
     events.emit(events.signed, signature=signature, page=page)
@@ -331,9 +331,11 @@ def sign(page, form, client=None, partner=None):
 _insert_statements = {}
 
 
-def _insert(signature):
-    """Store a new signature with one INSERT whose SQL Django compiled once in this process; False, storing
-    nothing, when the person has already signed the campaign (the one-per-person constraint decides).
+def _insert(signature, notice_due_before):
+    """Store a new signature with one statement whose SQL Django compiled once in this process. Returns
+    (True, None) when it was stored; for a person who has already signed the campaign, (False, the id of their
+    signature) when they are due a "you have already signed" notice, which the same statement marks as sent
+    (their last one was before `notice_due_before`), else (False, None).
 
     `Model.save()` compiles the same INSERT again for every signature: a tenth of a signature's CPU in a
     profile. The statement's text depends only on the model and the database, so it is compiled once, and
@@ -341,9 +343,10 @@ def _insert(signature):
     `submit_time` and the new row's id. It sends no pre_save/post_save signals: what follows a signature
     starts from campaigns.events, after the commit.
 
-    A repeat is not an error here: the statement says ON CONFLICT … DO NOTHING for the one-per-person
-    constraint only, so a repeat signer costs no failed statement (and on PostgreSQL no dead row), while any
-    other broken rule still fails loudly.
+    A repeat is no error either: ON CONFLICT on the one-per-person constraint (only: any other broken rule
+    still fails) updates the earlier signature's notice time if, and only if, a notice is due, and returns it
+    then; otherwise nothing is written or returned. So a repeat costs one statement, as a first signature
+    does, and two racing repeats announce one: the database locks the row between them.
     """
     connection = transaction.get_connection()
     key = (connection.alias, connection.vendor)
@@ -351,20 +354,26 @@ def _insert(signature):
         _insert_statements[key] = _compile_insert(connection)
     sql, fields = _insert_statements[key]
     params = [field.get_db_prep_save(field.pre_save(signature, True), connection) for field in fields]
+    params.append(
+        Signature._meta.get_field("repeat_notice_sent_at").get_db_prep_save(notice_due_before, connection)
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
-        return False
-    signature.pk = row[0]
+        return False, None
+    pk, notice_sent = row
+    if notice_sent is not None:  # a new signature has never been sent a notice: this is the earlier one
+        return False, pk
+    signature.pk = pk
     signature._state.adding = False
     signature._state.db = connection.alias
-    return True
+    return True, None
 
 
 def _compile_insert(connection):
-    """The SQL of Signature's INSERT on `connection` (returning the new id, nothing for a repeat signer) and the
-    fields its values are for. PostgreSQL and SQLite (3.35 and later) both return a new row's id."""
+    """The SQL of Signature's INSERT on `connection`, with its repeat signer's clause (see _insert), and the
+    fields its values are for. PostgreSQL and SQLite (3.35 and later) say all of it the same way."""
     meta = Signature._meta
     fields = [
         field for field in meta.local_concrete_fields if field is not meta.auto_field and not field.generated
@@ -376,12 +385,18 @@ def _compile_insert(connection):
     compiler = query.get_compiler(connection=connection)
     compiler.returning_fields = meta.db_returning_fields
     ((sql, _params),) = compiler.as_sql()
+    quote = connection.ops.quote_name
     (one_per_person,) = [constraint for constraint in meta.constraints if constraint.name == ONE_PER_PERSON]
-    target = ", ".join(
-        connection.ops.quote_name(meta.get_field(name).column) for name in one_per_person.fields
-    )
-    insert, returning = sql.rsplit(" RETURNING ", 1)  # PostgreSQL and SQLite say it the same way
-    return f"{insert} ON CONFLICT ({target}) DO NOTHING RETURNING {returning}", fields
+    target = ", ".join(quote(meta.get_field(name).column) for name in one_per_person.fields)
+    table = quote(meta.db_table)
+    notice = quote(meta.get_field("repeat_notice_sent_at").column)
+    submitted = quote(meta.get_field("submit_time").column)
+    insert, returning = sql.rsplit(" RETURNING ", 1)
+    return (
+        f"{insert} ON CONFLICT ({target}) DO UPDATE SET {notice} = excluded.{submitted} "
+        f"WHERE {table}.{notice} IS NULL OR {table}.{notice} < %s "
+        f"RETURNING {returning}, {table}.{notice}"
+    ), fields
 
 
 def _box_consents(form, now):
@@ -395,21 +410,11 @@ def _box_consents(form, now):
     return given
 
 
-def _tell_repeat_signer(attempt, page):
-    """Announce a repeat signer who is due a notice, at most once per REPEAT_NOTICE_INTERVAL (campaigns.emails
-    then mails a new confirmation link if the signature still waits for one, otherwise "you have already
-    signed"); return the earlier signature if it was due, else None.
-
-    One conditional UPDATE decides, so two racing repeats announce one, and a repeat that is not due (the
-    common case in a spike of people signing twice) costs that one statement."""
-    now = timezone.now()
-    due = Q(repeat_notice_sent_at__isnull=True) | Q(repeat_notice_sent_at__lt=now - REPEAT_NOTICE_INTERVAL)
-    same_person = Signature.objects.filter(
-        campaign_key=attempt.campaign_key, email_normalised=attempt.email_normalised
-    )
-    if not same_person.filter(due).update(repeat_notice_sent_at=now):
-        return None
-    earlier = same_person.first()
+def _tell_repeat_signer(earlier_id, page):
+    """Announce a repeat signer whose notice was due (_insert has marked it sent): campaigns.emails then mails a
+    new confirmation link if their signature still waits for one, otherwise "you have already signed". Returns
+    their earlier signature."""
+    earlier = Signature.objects.filter(pk=earlier_id).first()
     if earlier is not None:
         events.emit(events.signed_again, signature=earlier, page=page)
     return earlier

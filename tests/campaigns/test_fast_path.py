@@ -69,6 +69,22 @@ def test_a_signature_costs_a_bounded_number_of_queries_and_no_page_render(
     assert signature_count(campaign.translation_key) == 3
 
 
+def test_a_repeat_costs_one_statement_and_stores_and_counts_nothing(client, campaign, sign_data):
+    """A person who signs again is answered from the one statement that would have stored them: nothing is
+    written unless their daily "already signed" notice is due (the first repeat here), and no error either."""
+    uncached_get(client, campaign.url)
+    for _ in range(2):  # the first signature, then a repeat due its notice
+        client.post(campaign.url, sign_data(email="again@example.org"), HTTP_ORIGIN=ORIGIN)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(campaign.url, sign_data(email="Again@example.org "), HTTP_ORIGIN=ORIGIN)
+
+    assert response.status_code == 303
+    assert len(statements(queries)) == 1, statements(queries)
+    assert Signature.objects.count() == 1
+    assert signature_count(campaign.translation_key) == 1
+
+
 def test_the_service_refuses_a_closed_petition_itself(campaign, sign_data):
     campaign.closed = True
     form = campaign.get_form(sign_data(), page=campaign)
