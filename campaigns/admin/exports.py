@@ -242,8 +242,8 @@ def _csv_cell():
 
 def _csv_kind(model, lookup):
     """How `csv_chunks` writes the column of `lookup`: ids and campaign keys as read (their digits, hex and
-    hyphens can neither start a formula nor break a cell), text that cannot be NULL as a whole column, booleans as yes or no, times in UTC, and
-    anything else one cell at a time."""
+    hyphens can neither start a formula nor break a cell), text that cannot be NULL as a whole column,
+    booleans as yes or no, times in UTC, and anything else one cell at a time."""
     *relations, name = lookup.split("__")
     for relation in relations:
         model = model._meta.get_field(relation).related_model
