@@ -133,12 +133,16 @@ class SignatureExport:
         A column at a time, because a million rows of per-cell Python calls was most of the export's time: a
         column of text in which no formula could start and nothing needs quoting (checked for all of its
         texts at once) is written as read, as are ids and campaign keys (see `_csv_kind`); times come as text
-        from the database (turning its timestamps into Python datetimes cost more than writing them). The
-        fields are those of `_csv_cell` for each value of `rows()`, quoted as the csv module's writer would.
+        from the database (turning its timestamps into Python datetimes cost more than writing them) and are
+        written in UTC. The other fields are those of `_csv_cell` for each value of `rows()`, quoted as the csv
+        module's writer would.
         """
         cell = _csv_cell()
-        words = {True: _csv_field(_("yes")), False: _csv_field(_("no")), None: ""}
+        words = {value: _csv_field(cell(value)) for value in (True, False, None)}
         kinds = [_csv_kind(self.queryset.model, lookup) for _heading, lookup in self.columns]
+        times = [
+            lookup for (_heading, lookup), kind in zip(self.columns, kinds, strict=True) if kind == "time"
+        ]
         convert = {
             "as read": lambda column: [str(value) for value in column],
             "text": _text_column,
@@ -147,7 +151,7 @@ class SignatureExport:
             "other": lambda column: [_csv_field(cell(value)) for value in column],
         }
         no_answers = [""] * (len(self.questions) + 2)
-        rows = self._values(times_as_text=True).iterator(chunk_size=EXPORT_CHUNK)
+        rows = self._values(times_as_text=times).iterator(chunk_size=EXPORT_CHUNK)
         while chunk := list(itertools.islice(rows, EXPORT_CHUNK)):
             *standard, answers, sources = zip(*chunk, strict=True)
             columns = [convert[kind](column) for kind, column in zip(kinds, standard, strict=True)]
@@ -159,7 +163,9 @@ class SignatureExport:
             ]
             yield [*columns, *zip(*answered, strict=True)]
 
-    def _values(self, times_as_text=False):
+    def _values(self, times_as_text=()):
+        """The rows' values, the two JSON columns as text, and the time columns `times_as_text` (lookups) as
+        text too."""
         lookups = [lookup for _heading, lookup in self.columns]
         # Newest first by id, which PostgreSQL reads straight off the primary key's index: ordering a million
         # rows by signing time would sort them all before the first could leave. The two JSON columns come as
@@ -168,9 +174,8 @@ class SignatureExport:
             answers_text=Cast("form_data", TextField()), source_text=Cast("source", TextField())
         )
         if times_as_text:
-            times = [lookup for lookup in lookups if _csv_kind(self.queryset.model, lookup) == "time"]
-            rows = rows.annotate(**{f"{lookup}_text": Cast(lookup, TextField()) for lookup in times})
-            lookups = [f"{lookup}_text" if lookup in times else lookup for lookup in lookups]
+            rows = rows.annotate(**{f"{lookup}_text": Cast(lookup, TextField()) for lookup in times_as_text})
+            lookups = [f"{lookup}_text" if lookup in times_as_text else lookup for lookup in lookups]
         return rows.values_list(*lookups, "answers_text", "source_text")
 
     def _answers(self, answers_text, source_text):
@@ -233,8 +238,6 @@ def _csv_cell():
             return spreadsheet_text(value)
         if kind is bool or value is None:
             return words[value]
-        if kind is datetime.datetime:
-            return value.astimezone(datetime.UTC).isoformat()
         return spreadsheet_text(str(value))
 
     return cell
