@@ -87,34 +87,23 @@ def test_a_goal_reached_is_recorded_once_with_its_time(client, campaign, sign_da
     assert milestone.reached_at is not None
 
 
-class FrozenClock:
-    def __init__(self):
-        self.now = 1000.0
-
-    def monotonic(self):
-        return self.now
-
-
 def test_in_a_burst_the_goals_are_looked_at_once_a_second_and_a_crossing_is_not_missed(
-    client, campaign, sign_data, monkeypatch
+    client, campaign, sign_data, goals_clock
 ):
-    clock = FrozenClock()
-    monkeypatch.setattr(goals, "time", clock)
     campaign.signature_goal = 2
     campaign.save_revision().publish()
     client.post(campaign.url, sign_data(email="a@example.org"), HTTP_ORIGIN=ORIGIN)  # looks: 1 signed
     client.post(campaign.url, sign_data(email="b@example.org"), HTTP_ORIGIN=ORIGIN)  # within the second
     assert not Milestone.objects.exists()
 
-    clock.now += goals.CHECK_INTERVAL
+    goals_clock.now += goals.CHECK_INTERVAL
     client.post(campaign.url, sign_data(email="c@example.org"), HTTP_ORIGIN=ORIGIN)
     assert list(Milestone.objects.values_list("goal", flat=True)) == [2]
 
 
 def test_opening_the_summary_records_a_goal_crossed_since_the_last_look(
-    client, admin_client, campaign, sign_data, monkeypatch
+    client, admin_client, campaign, sign_data, goals_clock
 ):
-    monkeypatch.setattr(goals, "time", FrozenClock())
     campaign.signature_goal = 2
     campaign.save_revision().publish()
     for email in ("a@example.org", "b@example.org"):  # the second crosses the goal between two looks
