@@ -50,6 +50,13 @@ VARIABLES = [
         "A PostgreSQL read replica of DATABASE_URL: public pages and the API read from it (config/dbrouter.py).",
     ),
     Var(
+        "DATABASE_PREPARED_STATEMENTS",
+        True,
+        "PostgreSQL prepares the signing INSERT once per connection. Turn off behind a pooler in transaction "
+        "mode that cannot keep prepared statements (PgBouncer before 1.21).",
+        bool,
+    ),
+    Var(
         "REDIS_URL",
         None,
         "redis://host:6379/0: the cache and rate limits every process shares; local memory when unset.",

@@ -146,3 +146,37 @@ def test_a_signature_rolled_back_sends_no_mail(sign_data):
     assert mail.outbox == []
     Client().post(campaign.url, sign_data(), HTTP_ORIGIN=ORIGIN)  # a real commit sends it
     assert len(mail.outbox) == 1
+
+
+def prepared_statements():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_signing_insert_is_prepared_once_per_connection(campaign, sign_data):
+    """The server parses and plans the INSERT once per connection, not for every signer; stored, counted and
+    refused as a repeat exactly as before."""
+    for email in ("one@example.org", "two@example.org", "One@example.org"):
+        signatures.sign(campaign, campaign.get_form(sign_data(email=email), page=campaign))
+
+    inserts = [sql for sql in prepared_statements() if sql.startswith('INSERT INTO "campaigns_signature"')]
+    assert len(inserts) == 1, inserts
+    assert Signature.objects.count() == 2
+    assert signature_count(campaign.translation_key) == 2
+
+
+@pytest.mark.postgres
+def test_an_operator_behind_a_pooler_in_transaction_mode_can_turn_preparing_off(campaign, sign_data):
+    options = connection.settings_dict["OPTIONS"]
+    threshold = options.pop("prepare_threshold", None)  # what DATABASE_PREPARED_STATEMENTS=false leaves
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("DEALLOCATE ALL")  # nothing prepared by the tests before
+        signatures.sign(campaign, campaign.get_form(sign_data(), page=campaign))
+        assert prepared_statements() == []
+        assert Signature.objects.count() == 1
+    finally:
+        if threshold is not None:
+            options["prepare_threshold"] = threshold
