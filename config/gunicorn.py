@@ -34,6 +34,14 @@ keepalive = 5
 preload_app = True
 
 
+def when_ready(server):
+    """Once, in the master, after the app is loaded and before any worker is forked: render the pages a spike
+    lands on, so that every worker starts warm (ops/warmup.py)."""
+    from ops.warmup import warm_up
+
+    warm_up(server.app.wsgi())
+
+
 def pre_fork(server, worker):
     """Before each worker is forked from the loaded app: move every object the app made so far out of the
     garbage collector's sight (gc.freeze). A full collection otherwise walks the 200,000 objects of Django,

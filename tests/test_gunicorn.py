@@ -44,3 +44,16 @@ def test_the_access_log_records_no_client_address_query_or_agent(monkeypatch, ca
     assert '"GET /en-us/search/" 200 1234 12ms' in line
     for secret in ("203.0.113.99", "198.51.100.4", "ada.lovelace", "distinctive-agent", "elsewhere.example"):
         assert secret not in line
+
+
+def test_the_master_warms_the_app_up_once_before_forking_workers(monkeypatch):
+    from ops import warmup
+
+    warmed = []
+    monkeypatch.setattr(warmup, "warm_up", warmed.append)
+    settings, _config = load_config(monkeypatch)
+    app = object()
+
+    settings["when_ready"](SimpleNamespace(app=SimpleNamespace(wsgi=lambda: app)))
+
+    assert warmed == [app]
