@@ -354,7 +354,12 @@ def _insert(signature, notice_due_before):
     if key not in _insert_statements:
         _insert_statements[key] = _compile_insert(connection)
     sql, fields = _insert_statements[key]
-    params = [field.get_db_prep_save(field.pre_save(signature, True), connection) for field in fields]
+    params = []
+    for field, stored_as_they_are in fields:
+        value = field.pre_save(signature, True)
+        if type(value) not in stored_as_they_are:
+            value = field.get_db_prep_save(value, connection)
+        params.append(value)
     params.append(
         Signature._meta.get_field("repeat_notice_sent_at").get_db_prep_save(notice_due_before, connection)
     )
@@ -416,7 +421,7 @@ def _prepared_cursor_class():
 
 def _compile_insert(connection):
     """The SQL of Signature's INSERT on `connection`, with its repeat signer's clause (see _insert), and the
-    fields its values are for. PostgreSQL and SQLite (3.35 and later) say all of it the same way."""
+    fields its values are for, each with the types of value it stores unchanged (_stored_as_they_are). PostgreSQL and SQLite (3.35 and later) say all of it the same way."""
     meta = Signature._meta
     fields = [
         field for field in meta.local_concrete_fields if field is not meta.auto_field and not field.generated
@@ -439,7 +444,22 @@ def _compile_insert(connection):
         f"{insert} ON CONFLICT ({target}) DO UPDATE SET {notice} = excluded.{submitted} "
         f"WHERE {table}.{notice} IS NULL OR {table}.{notice} < %s "
         f"RETURNING {returning}, {table}.{notice}"
-    ), fields
+    ), [(field, _stored_as_they_are(field)) for field in fields]
+
+
+def _stored_as_they_are(field):
+    """The types of value that `field` stores unchanged on every database: Django's conversion of them
+    (get_db_prep_save) gives them back as they are, so _insert skips it for two dozen of a signature's 29
+    values (a twentieth of its CPU)."""
+    if isinstance(field, models.JSONField):
+        return frozenset()  # None is stored as JSON's null, a text as a JSON string
+    if isinstance(field, (models.CharField, models.TextField)):
+        return frozenset((str, type(None)))
+    if isinstance(field, models.BooleanField):
+        return frozenset((bool, type(None)))
+    if isinstance(field, (models.IntegerField, models.ForeignKey)):
+        return frozenset((int, type(None)))
+    return frozenset((type(None),))
 
 
 def _box_consents(form, now):
