@@ -21,15 +21,12 @@ from wagtail.views import serve as wagtail_serve
 from campaigns import confirmation, embedding, origin, ratelimit, signatures
 from campaigns.signatures import Confirmation, Outcome
 from home import pagecache, site_structure
+from ops.errors import wants_json
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 READ_METHODS = ("GET", "HEAD")
 # Seconds the count petition.js fetches may be old: fresh enough for a person, one query a second at most.
 COUNT_FRESH = 1
-
-
-def wants_json(request):
-    return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
 
 
 def _refusal(request, status, message, template="campaigns/forbidden.html"):
