@@ -53,6 +53,38 @@ def test_the_rate_limit_is_shared_by_processes_through_redis(shared_redis, setti
     assert all(0 < shared_redis.ttl(key) <= 600 for key in keys)
 
 
+def test_a_reply_lost_midway_never_shifts_the_counts_that_follow(shared_redis, settings, monkeypatch):
+    """The rate limit sends two commands and reads two replies on a pooled connection. When the exchange breaks
+    between them, that connection is dropped: a later attempt must never read the reply left behind."""
+    from redis.connection import Connection
+
+    settings.SIGN_RATE_LIMIT = "3/10m"
+    assert ratelimit.seconds_until_allowed("client-a") == 0  # 1 attempt
+    reads = []
+    real_read = Connection.read_response
+
+    def breaks_on_the_second_reply(self, *args, **kwargs):
+        reads.append(1)
+        if len(reads) == 2:
+            raise redis.ConnectionError("the connection broke")
+        return real_read(self, *args, **kwargs)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Connection, "read_response", breaks_on_the_second_reply)
+        assert (
+            ratelimit.seconds_until_allowed("client-a") == 0
+        )  # 2 attempts, counted in Redis; memory meanwhile
+    ratelimit._memory.clear()
+
+    assert ratelimit.seconds_until_allowed("client-b") == 0  # Redis's answer for client-b, not the lost one
+    assert ratelimit.seconds_until_allowed("client-a") == 0  # 3 attempts
+    assert ratelimit.seconds_until_allowed("client-a") > 0  # 4: over the limit
+    assert [int(shared_redis.get(key)) for key in sorted(shared_redis.keys("sign-attempts:client-*"))] == [
+        4,
+        1,
+    ]
+
+
 def test_nothing_in_redis_names_the_client(shared_redis, settings):
     """The rate limit's counters and the cached pages, both in Redis: no key or value holds the address."""
     settings.CACHES = {
