@@ -4,9 +4,12 @@ They stay thin: each asks campaigns.signatures what to do and renders the answer
 without JavaScript or as JSON for static/js/petition.js (`Accept: application/json`).
 """
 
+import json
+
 from django.apps import apps
 from django.core.cache import cache
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -123,12 +126,9 @@ def _sign(request, page, render_page, thank_you_url, partner=None, render_messag
 
     if wants_json(request):
         # No count here: whether it moved would tell a prober if the address had signed before.
-        response = JsonResponse(
-            {
-                "ok": True,
-                "redirect": thank_you_url,
-                "html": _thank_you_html(request, page, embedded=render_message is not None),
-            }
+        response = HttpResponse(
+            _signed_json(request, page, thank_you_url, embedded=render_message is not None),
+            content_type="application/json",
         )
     else:
         response = HttpResponseRedirect(thank_you_url, status=303)
@@ -166,16 +166,17 @@ def _thank_you_url(request, page):
     return memo[key]
 
 
-def _thank_you_html(request, page, embedded=False):
-    """The thank-you state's HTML that petition.js swaps in: the same for every signer of this page in this
-    language (and on the site or `embedded` in a partner's frame), so it is rendered once per content
-    generation (home.site_structure's memo)."""
+def _signed_json(request, page, thank_you_url, embedded=False):
+    """petition.js's answer to a signature: the thank-you state's address and the HTML it swaps in. It is the
+    same for every signer of this page in this language (and on the site or `embedded` in a partner's frame),
+    so it is rendered and encoded once per content generation (home.site_structure's memo)."""
     memo = site_structure.for_request(request).memo
-    key = ("thank-you", page.pk, get_language(), embedded)
+    key = ("signed-json", page.pk, get_language(), embedded, thank_you_url)
     if key not in memo or getattr(request, "is_preview", False):
-        memo[key] = render_to_string(
+        html = render_to_string(
             "campaigns/petition/02_thank_you.html", {"page": page, "embedded": embedded}, request
         )
+        memo[key] = json.dumps({"ok": True, "redirect": thank_you_url, "html": html}, cls=DjangoJSONEncoder)
     return memo[key]
 
 
