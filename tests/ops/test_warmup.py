@@ -13,7 +13,7 @@ from ops import warmup
 from tests.builders import build_campaign, build_index, build_site
 
 # Transactional: the warm-up closes the database connections, as it must before the fork.
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def recording(seen):
