@@ -421,7 +421,8 @@ def _prepared_cursor_class():
 
 def _compile_insert(connection):
     """The SQL of Signature's INSERT on `connection`, with its repeat signer's clause (see _insert), and the
-    fields its values are for, each with the types of value it stores unchanged (_stored_as_they_are). PostgreSQL and SQLite (3.35 and later) say all of it the same way."""
+    fields its values are for, each with the types of value it stores unchanged (_stored_as_they_are).
+    PostgreSQL and SQLite (3.35 and later) say all of it the same way."""
     meta = Signature._meta
     fields = [
         field for field in meta.local_concrete_fields if field is not meta.auto_field and not field.generated
