@@ -59,23 +59,29 @@ def run_all(bench, ring):
 
     page = ring.url
     print("\nBaseline and ceilings", flush=True)
+    runs = bench.args.runs  # the rows the targets compare: the median of `runs` runs each
     bench.ceiling["view"] = bench.measure(
-        "ceiling: bare view, 20 KB", wrk.script_get("/bench/20k/"), "ceiling"
+        "ceiling: bare view, 20 KB", wrk.script_get("/bench/20k/"), "ceiling", runs=runs
     )
     bench.ceiling["sign"] = bench.measure(
         "ceiling: bare view, one INSERT",
-        wrk.script_post(
-            "/bench/insert/", "email=%s", {"Content-Type": "application/x-www-form-urlencoded"}, "c"
+        lambda run: wrk.script_post(
+            "/bench/insert/", "email=%s", {"Content-Type": "application/x-www-form-urlencoded"}, f"c{run}"
         ),
         "ceiling",
+        runs=runs,
     )
     bench.stock["view"] = bench.measure(
-        "stock Wagtail form page: view", wrk.script_get("/stock/", {"Host": STOCK_HEADERS["Host"]}), "stock"
+        "stock Wagtail form page: view",
+        wrk.script_get("/stock/", {"Host": STOCK_HEADERS["Host"]}),
+        "stock",
+        runs=runs,
     )
     bench.stock["sign"] = bench.measure(
         "stock Wagtail form page: post",
-        wrk.script_post("/stock/", stock_body(), STOCK_HEADERS, "stock"),
+        lambda run: wrk.script_post("/stock/", stock_body(), STOCK_HEADERS, f"stock{run}"),
         "stock",
+        runs=runs,
     )
 
     print("\nPage views, from the page cache", flush=True)
@@ -93,7 +99,12 @@ def run_all(bench, ring):
     ):
         rows, count = _counts(ring)
         result = bench.measure(
-            name, wrk.script_post(page, sign_body(), sign_headers(json_reply), prefix), "sign"
+            name,
+            lambda run, prefix=prefix, json_reply=json_reply: wrk.script_post(
+                page, sign_body(), sign_headers(json_reply), f"{prefix}{run}"
+            ),
+            "sign",
+            runs=runs,
         )
         rows_after, count_after = _counts(ring)
         # wrk stops with up to one request per connection still being answered: those are stored but not
@@ -107,8 +118,9 @@ def run_all(bench, ring):
     rows, count = _counts(ring)
     repeat = bench.measure(
         "sign again: the same emails (repeats)",
-        wrk.script_post(page, sign_body(), sign_headers(), "form", pool=200),
+        lambda run: wrk.script_post(page, sign_body(), sign_headers(), "form0", pool=200),
         "sign",
+        runs=runs,
     )
     rows_after, count_after = _counts(ring)
     bench.note(
@@ -134,8 +146,9 @@ def run_all(bench, ring):
     sign_small = next(r for n, r, _k in bench.rows if n == "sign: no-JS form post")
     sign_big = bench.measure(
         f"sign: no-JS form post, {loaded:,} signatures",
-        wrk.script_post(page, sign_body(), sign_headers(), "scale"),
+        lambda run: wrk.script_post(page, sign_body(), sign_headers(), f"scale{run}"),
         "sign",
+        runs=runs,
     )
     bench.scale = (cold.rate / cold_big.rate, sign_small.rate / sign_big.rate)
     bench.note(
@@ -320,7 +333,9 @@ def report(bench):
     out.write(
         f"gunicorn {bench.args.workers} workers × {bench.args.threads} threads (config/gunicorn.py), PostgreSQL, "
         f"Redis, production settings; wrk 2 threads, 16 connections, {bench.args.seconds} s per row (the spike: "
-        f"64 connections, {bench.args.spike_seconds} s). {os.cpu_count()} cores; load average "
+        f"64 connections, {bench.args.spike_seconds} s); the ceilings, the stock page and the signing rows: the "
+        f"run of median rate among {bench.args.runs}, with the answers and errors of all "
+        f"{bench.args.runs}. {os.cpu_count()} cores; load average "
         f"{bench.load[0]:.1f} when it started, {os.getloadavg()[0]:.1f} at the end (anything else running on "
         "the machine shows here and skews every figure).\n\n"
     )

@@ -5,6 +5,7 @@ a new client address each time), and a `done` hook that prints one JSON line wit
 status classes counted per answer, latency percentiles), so nothing depends on parsing wrk's text.
 """
 
+import itertools
 import json
 import shutil
 import subprocess
@@ -42,14 +43,15 @@ end
 """
 
 # A post with a new email and a new client address (X-Forwarded-For, behind one trusted proxy) each time;
-# `prefix` makes the emails of one run; running it again with the same prefix repeats the same signers.
+# `prefix` makes the emails of one run; running it again with the same prefix repeats the same signers. Each
+# script gets its own block of addresses (10.BLOCK.x.y), so no client comes near the rate limit across runs.
 POST = r"""
 function request()
     n = n + 1
     local k = n
     if POOL > 0 then k = (n - 1) % POOL + 1 end  -- the same POOL signers over and over: repeats
     local email = string.format("%s-%d-%d@example.org", PREFIX, id, k)
-    local address = string.format("10.%d.%d.%d", id, math.floor(n / 256) % 256, n % 256)
+    local address = string.format("10.%d.%d.%d", BLOCK, (id * 64 + math.floor(n / 256)) % 256, n % 256)
     local body = string.format(BODY, email)
     local headers = {}
     for key, value in pairs(HEADERS) do headers[key] = value end
@@ -109,12 +111,16 @@ def script_get(path, headers=None):
     return f"PATH = {_lua_string(path)}\nHEADERS = {_lua_table(headers or {})}\n" + GET + COMMON
 
 
+_address_blocks = itertools.count(1)  # 10.100.x.y and up are the spike's (MIXED)
+
+
 def script_post(path, body_template, headers, prefix, pool=0):
     """`body_template` holds one %s for the email (and %% for a literal %). With `pool`, each thread signs
     as the same `pool` people over and over (run it after a run with the same prefix: all repeats)."""
     return (
         f"PATH = {_lua_string(path)}\nBODY = {_lua_string(body_template)}\n"
-        f"HEADERS = {_lua_table(headers)}\nPREFIX = {_lua_string(prefix)}\nPOOL = {pool}\n" + POST + COMMON
+        f"HEADERS = {_lua_table(headers)}\nPREFIX = {_lua_string(prefix)}\nPOOL = {pool}\n"
+        f"BLOCK = {next(_address_blocks) % 100}\n" + POST + COMMON
     )
 
 
