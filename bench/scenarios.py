@@ -59,7 +59,7 @@ def run_all(bench, ring):
 
     page = ring.url
     print("\nBaseline and ceilings", flush=True)
-    runs = bench.args.runs  # the rows the targets compare: the median of `runs` runs each
+    runs = bench.args.runs  # the rows whose rates the targets compare: the median of `runs` runs each
     bench.ceiling["view"] = bench.measure(
         "ceiling: bare view, 20 KB", wrk.script_get("/bench/20k/"), "ceiling", runs=runs
     )
@@ -90,7 +90,7 @@ def run_all(bench, ring):
         ("home page", "/en-us/"),
         ("campaign list", "/en-us/campaigns/"),
     ):
-        bench.measure(f"view: {name} (cached)", wrk.script_get(url), "view")
+        bench.measure(f"view: {name} (cached)", wrk.script_get(url), "view", runs=runs)
 
     print("\nSigning (unique emails, a new client address each)", flush=True)
     for name, prefix, json_reply in (
@@ -333,7 +333,7 @@ def report(bench):
     out.write(
         f"gunicorn {bench.args.workers} workers × {bench.args.threads} threads (config/gunicorn.py), PostgreSQL, "
         f"Redis, production settings; wrk 2 threads, 16 connections, {bench.args.seconds} s per row (the spike: "
-        f"64 connections, {bench.args.spike_seconds} s); the ceilings, the stock page and the signing rows: the "
+        f"64 connections, {bench.args.spike_seconds} s); the ceilings, the stock page, the cached views and the signing rows: the "
         f"run of median rate among {bench.args.runs}, with the answers and errors of all "
         f"{bench.args.runs}. {os.cpu_count()} cores; load average "
         f"{bench.load[0]:.1f} when it started, {os.getloadavg()[0]:.1f} at the end (anything else running on "
