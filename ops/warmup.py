@@ -24,7 +24,9 @@ from django.core.handlers.wsgi import WSGIRequest
 from django.db import connections
 from django.http.request import validate_host
 
-from campaigns.pages import CampaignPage
+from campaigns.forms import likely_country
+from campaigns.pages import CampaignIndexPage, CampaignPage
+from home.models import HomePage
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +48,7 @@ def warm_up(application):
     try:
         campaigns = _campaigns()
         for root_url, path in _paths(campaigns):
-            application(_environ(root_url, path), _ignore)
+            application(_environ(root_url, path), _ignore).close()  # as a server does: request_finished
         for campaign in campaigns[:1]:
             _validate_a_signature(campaign)
     except Exception:
@@ -62,9 +64,6 @@ def _campaigns():
 
 def _paths(campaigns):
     """(root URL, path) of every page to render, each on its own site."""
-    from campaigns.pages import CampaignIndexPage
-    from home.models import HomePage
-
     paths = []
     for page in [*HomePage.objects.live().public(), *CampaignIndexPage.objects.live().public(), *campaigns]:
         parts = page.get_url_parts()
@@ -99,8 +98,10 @@ def _ignore(status, headers, exc_info=None):
 
 
 def _validate_a_signature(campaign):
-    from campaigns.forms import likely_country
-
-    request = WSGIRequest(_environ(campaign.get_site().root_url, campaign.url, method="POST"))
+    parts = campaign.get_url_parts()
+    if parts is None:
+        return
+    _site, root_url, path = parts
+    request = WSGIRequest(_environ(root_url, path, method="POST"))
     data = {**SIGNER, "country": likely_country(campaign.locale.language_code) or "US"}
     campaign.petition_form(request, data).is_valid()
