@@ -32,13 +32,6 @@ graceful_timeout = 20
 keepalive = 5
 # Import the application once, before forking: workers share its memory and start instantly.
 preload_app = True
-# Each worker listens on its own socket (SO_REUSEPORT) and the kernel spreads new connections evenly over them.
-# On one shared socket whichever worker woke first took them: a client's (or a proxy's) few long-lived
-# connections could all land on one worker, which then served them from one core under Python's global lock
-# while the others idled (`make bench` saw runs at 40 % of the rate with the cores 40 % idle; this machine's
-# PostgreSQL, Redis and load generator were never the cause). Where the system has no SO_REUSEPORT, gunicorn
-# keeps the one shared socket.
-reuse_port = True
 
 
 def when_ready(server):

@@ -24,12 +24,6 @@ def test_workers_come_from_web_concurrency(monkeypatch):
     assert settings["bind"] == "0.0.0.0:8123"
 
 
-def test_each_worker_takes_its_share_of_new_connections(monkeypatch):
-    """Each worker listens on its own SO_REUSEPORT socket, so the kernel spreads connections over them."""
-    settings, _config = load_config(monkeypatch)
-    assert settings["reuse_port"] is True
-
-
 def test_the_access_log_records_no_client_address_query_or_agent(monkeypatch, capsys):
     _settings, config = load_config(monkeypatch)
     logger = Logger(config)
