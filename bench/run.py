@@ -126,8 +126,9 @@ class Bench:
     def measure(self, name, script, kind, connections=16, seconds=None, runs=1):
         """Run wrk with `script` (or `script(run)`, a new script for each run: posts need new signers) `runs`
         times and keep the run of median rate, with every run's answers and errors added up (so the row's
-        checks and its error column count them all). One run can land on a moment the machine is busy with
-        something else (a checkpoint, autovacuum, the kernel): the median of three is not moved by it."""
+        checks and its error column count them all). One run can come out at half rate with idle cores, when
+        wrk's few connections land on one gunicorn worker (bench/README): the median of three is not moved by
+        one such run."""
         results = []
         for run in range(runs):
             result = wrk.run(
@@ -175,7 +176,10 @@ def main():
         "--redis", default=os.environ.get("BENCH_REDIS", REDIS), help="Redis URL (a database it may flush)"
     )
     parser.add_argument(
-        "--runs", type=int, default=3, help="runs of each ceiling, stock and signing row; the median is kept"
+        "--runs",
+        type=int,
+        default=3,
+        help="runs of each ceiling, stock, cached view and signing row; the median is kept",
     )
     parser.add_argument(
         "--quick", action="store_true", help="5 s runs, one of each, a 15 s spike, 100,000 rows"

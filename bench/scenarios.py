@@ -334,9 +334,9 @@ def report(bench):
     out.write(
         f"gunicorn {bench.args.workers} workers × {bench.args.threads} threads (config/gunicorn.py), PostgreSQL, "
         f"Redis, production settings; wrk 2 threads, 16 connections, {bench.args.seconds} s per row (the spike: "
-        f"64 connections, {bench.args.spike_seconds} s); the ceilings, the stock page, the cached views and the signing rows: the "
-        f"run of median rate among {bench.args.runs}, with the answers and errors of all "
-        f"{bench.args.runs}. {os.cpu_count()} cores; load average "
+        f"64 connections, {bench.args.spike_seconds} s); the ceilings, the stock page, the cached views and "
+        f"the signing rows: the run of median rate among {bench.args.runs}, with the answers and errors of "
+        f"all {bench.args.runs}. {os.cpu_count()} cores; load average "
         f"{bench.load[0]:.1f} when it started, {os.getloadavg()[0]:.1f} at the end (anything else running on "
         "the machine shows here and skews every figure).\n\n"
     )
