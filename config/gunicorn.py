@@ -24,7 +24,9 @@ workers = env("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1)
 # few), but a signature manager's export of a million rows streams for tens of seconds. A sync worker busy
 # that long stops answering gunicorn's heartbeat and is killed mid-download; a threaded worker keeps
 # answering it while one of its threads streams, and its other threads serve visitors meanwhile.
-worker_class = "gthread"
+# gunicorn's threaded worker, except that it accepts a connection only while it has a thread free for it, so
+# a proxy's few kept-alive connections spread over the workers instead of piling onto one (ops/workers.py).
+worker_class = "ops.workers.BalancedThreadWorker"
 threads = env("WEB_THREADS")
 # A worker whose main loop is stuck longer than this is killed and replaced.
 timeout = 30

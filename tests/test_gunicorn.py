@@ -57,3 +57,31 @@ def test_the_master_warms_the_app_up_once_before_forking_workers(monkeypatch):
     settings["when_ready"](SimpleNamespace(app=SimpleNamespace(wsgi=lambda: app)))
 
     assert warmed == [app]
+
+
+def test_a_worker_takes_new_connections_only_while_it_has_a_free_thread(monkeypatch):
+    import selectors
+    import socket
+
+    from ops.workers import BalancedThreadWorker
+
+    settings, _config = load_config(monkeypatch)
+    assert settings["worker_class"] == "ops.workers.BalancedThreadWorker"
+    listener = socket.create_server(("127.0.0.1", 0))
+    worker = BalancedThreadWorker.__new__(BalancedThreadWorker)
+    worker.cfg = SimpleNamespace(threads=2)
+    worker.sockets, worker.poller, worker.alive = [listener], selectors.DefaultSelector(), True
+    worker.busy, worker.nr_conns, worker.worker_connections, worker._accepting = 0, 0, 1000, False
+    listening = lambda: listener in [key.fileobj for key in worker.poller.get_map().values()]  # noqa: E731
+
+    worker.accept_while_idle()
+    assert listening()
+    worker.busy = 2  # both threads answering
+    worker.accept_while_idle()
+    assert not listening()
+    worker.set_accept_enabled(True)  # what gunicorn's main loop asks on each turn
+    assert not listening()
+    worker.busy = 1
+    worker.accept_while_idle()
+    assert listening()
+    listener.close()
