@@ -5,8 +5,8 @@ to `worker_connections` (1,000), so a few long-lived connections (a load balance
 upstream connections, a load generator's) can all land on one worker, which then serves them from one core
 under Python's global lock while the other cores idle: `make bench` saw runs at 40-60 % of their rate with
 the cores 40 % idle, 3 in 24 runs. This worker stops accepting while all its threads are busy, so a new
-connection waits in the kernel's queue until some worker has a thread for it: the same 24 runs spread 4
-connections on each worker, with no such dip in 16 (bench/README).
+connection waits in the kernel's queue until some worker has a thread for it: 16 runs with it had 4
+connections on each worker and no such dip (bench/README).
 """
 
 from gunicorn.workers.gthread import ThreadWorker
