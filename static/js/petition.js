@@ -7,6 +7,7 @@
  *   once, without confirmation) and swaps in the thank-you state;
  * - the count is refreshed from the JSON count endpoint when the page loads, so a page served from a
  *   cache shows a fresh figure;
+ * - on a wide window the petition panel follows the reader (followReader);
  * - the hidden source fields get the page's utm_* parameters and the referring site's host;
  * - a "sign" link to the petition (#sign) puts the cursor in the form's first field;
  * - "send the email again" posts in the background and says the answer where the button is;
@@ -27,28 +28,29 @@
     var numbers = new Intl.NumberFormat(language);
     var plurals = new Intl.PluralRules(language);
 
-    // The count and, when given, the goal beside it (which may have stepped up: campaigns/goals.py).
+    // The count and, when given, the goal beside it (which may have stepped up: campaigns/goals.py), in the
+    // petition and at the top of the page (campaigns/petition/hero_count.html).
     function showCount(count, goal) {
         if (typeof count !== "number") {
             return;
         }
         if (typeof goal === "number" && goal > 0) {
-            root.querySelectorAll("[data-signature-progress]").forEach(function (bar) {
+            document.querySelectorAll("[data-signature-progress]").forEach(function (bar) {
                 bar.max = goal;
             });
-            root.querySelectorAll("[data-goal-sentence]").forEach(function (sentence) {
+            document.querySelectorAll("[data-goal-sentence]").forEach(function (sentence) {
                 sentence.textContent = sentence.getAttribute("data-goal-sentence").replace("{goal}", numbers.format(goal));
             });
         }
-        root.querySelectorAll("[data-signature-count]").forEach(function (element) {
+        document.querySelectorAll("[data-signature-count]").forEach(function (element) {
             element.setAttribute("data-signature-count", String(count));
             element.textContent = numbers.format(count);
         });
-        root.querySelectorAll("[data-count-word]").forEach(function (word) {
+        document.querySelectorAll("[data-count-word]").forEach(function (word) {
             var form = plurals.select(count) === "one" ? "one" : "other";
             word.textContent = word.getAttribute("data-" + form);
         });
-        root.querySelectorAll("[data-signature-progress]").forEach(function (bar) {
+        document.querySelectorAll("[data-signature-progress]").forEach(function (bar) {
             bar.value = Math.min(count, Number(bar.max) || count);
         });
     }
@@ -342,6 +344,33 @@
         });
     }
 
+    // On a wide window the panel stays beside the story as the reader scrolls (site.css, .is-following). A panel
+    // taller than the window first scrolls with the page until its end, the Sign button, is in view, and stays
+    // there: its top offset is negative by what does not fit. Never a scroll inside a scroll. Without this
+    // script the panel simply scrolls with the page.
+    function followReader() {
+        var panel = document.querySelector(".campaign-petition");
+        if (!panel || !window.matchMedia) {
+            return;
+        }
+        var wide = window.matchMedia("(min-width: 60em)");
+        function place() {
+            if (!wide.matches) {
+                panel.classList.remove("is-following");
+                return;
+            }
+            var gap = 16;
+            var top = Math.min(gap, window.innerHeight - panel.offsetHeight - gap);
+            panel.style.setProperty("--petition-top", top + "px");
+            panel.classList.add("is-following");
+        }
+        place();
+        window.addEventListener("resize", place);
+        if (window.ResizeObserver) {
+            new window.ResizeObserver(place).observe(panel); // the thank-you state, errors shown
+        }
+    }
+
     var form = root.querySelector("[data-petition-form]");
     if (form) {
         enhance(form);
@@ -350,5 +379,6 @@
     enhanceShare();
     showShareTools();
     focusFormFromLinks();
+    followReader();
     refreshCount();
 })();
