@@ -67,6 +67,17 @@ def test_an_administrator_adds_an_endpoint_and_sees_its_secret_once(admin_client
         "https://169.254.169.254/latest/meta-data/",
         "https://[::1]/hooks",
         "https://internal.example.org/hooks",
+        # IPv6 spellings of an internal IPv4 address, which a dual stack or a NAT64 gateway may connect to
+        "https://[::7f00:1]/hooks",  # IPv4-compatible ::127.0.0.1
+        "https://[::10.0.0.5]/hooks",
+        "https://[::ffff:127.0.0.1]/hooks",  # IPv4-mapped
+        "https://[::ffff:0:7f00:1]/hooks",  # IPv4-translated
+        "https://[64:ff9b::a9fe:a9fe]/hooks",  # NAT64 of 169.254.169.254
+        "https://[64:ff9b:1::5db8:d70e]/hooks",  # local-use NAT64: refused even around a public address
+        "https://[2002:a00:5::1]/hooks",  # 6to4 through 10.0.0.5
+        "https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/hooks",  # Teredo: its client address is hidden
+        "https://[fec0::1]/hooks",  # site-local
+        "https://192.88.99.1/hooks",  # the 6to4 relay anycast
     ],
 )
 def test_an_address_inside_a_private_network_is_refused(admin_client, public_host, url):
@@ -75,6 +86,16 @@ def test_an_address_inside_a_private_network_is_refused(admin_client, public_hos
     assert response.status_code == 200
     assert "leads into a private network" in response.content.decode()
     assert not Endpoint.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://[64:ff9b::5db8:d70e]/hooks", "https://[2002:5db8:d70e::1]/hooks", "https://[2606:4700::1]/"],
+)
+def test_an_ipv6_address_around_a_public_ipv4_address_is_accepted(admin_client, url):
+    admin_client.post(ADD, form(url=url))
+
+    assert Endpoint.objects.get().url == url
 
 
 def test_plain_http_is_refused_unless_internal_addresses_are_allowed(admin_client, public_host, settings):
@@ -88,8 +109,9 @@ def test_plain_http_is_refused_unless_internal_addresses_are_allowed(admin_clien
     assert Endpoint.objects.get().url == "http://127.0.0.1:9999/hooks"
 
 
-def test_sending_refuses_a_private_address_even_if_one_was_stored(settings):
-    result = sending.post("https://169.254.169.254/latest/", b"{}", {})
+@pytest.mark.parametrize("url", ["https://169.254.169.254/latest/", "https://[::ffff:0:a9fe:a9fe]/latest/"])
+def test_sending_refuses_a_private_address_even_if_one_was_stored(settings, url):
+    result = sending.post(url, b"{}", {})
 
     assert result.status is None and "private network" in result.error
 
