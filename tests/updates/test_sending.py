@@ -1,6 +1,7 @@
 """Updates to signers, sent through a real SMTP server (aiosmtpd): who gets one, in which language, with a
 one-click unsubscribe that works without login, and nobody twice."""
 
+import re
 from collections import Counter
 from email.header import decode_header, make_header
 
@@ -269,3 +270,32 @@ def test_a_server_that_says_try_later_gets_the_mail_later_once(client, ring, smt
     sending.send_batch.call(delivery.mailing_id)
     assert [message["To"] for message in smtp.messages] == ["ada@example.org"]
     assert Delivery.objects.get().status == "sent"
+
+
+def test_every_link_in_an_update_mail_leads_to_the_site(client, ring, smtp):
+    """A mail has no address of its own: an internal page link or a relative one must name the site."""
+    english, _german, _french = ring
+    wants_updates(english, "ada@example.org")
+    update = Update.objects.create(
+        campaign=english,
+        locale=english.locale,
+        subject="Read the letter",
+        body=(
+            f'<p>Read <a linktype="page" id="{english.pk}">the petition</a>, '
+            '<a href="/en-us/about/">who we are</a> and <a href="letter/">the letter</a>.</p>'
+        ),
+    )
+    editor(client).post(send_url(update), {"send": "1", "confirm": "on"})
+
+    [message] = smtp.messages
+    text, html = (part.get_payload(decode=True).decode() for part in message.get_payload())
+    hrefs = re.findall(r'href="([^"]*)"', html)
+    written = re.findall(r"\((https?://[^)\s]*)\)", text)
+    assert hrefs == [
+        f"https://campaigns.example.org{english.url}",
+        "https://campaigns.example.org/en-us/about/",
+        "https://campaigns.example.org/letter/",
+        unsubscribe_link(message).strip("<>"),
+    ]
+    assert written == hrefs[:3]
+    assert "the petition (https://campaigns.example.org/" in text
