@@ -210,10 +210,12 @@ class EmbedPartner(Orderable):
 
 
 def partners(page):
-    """The partners allowed to frame `page`'s petition: none while embedding is off."""
+    """The partners allowed to frame `page`'s petition: none while embedding is off. A partner whose stored
+    address is not an origin (saved before the check was strict, or around it) is left out, from the
+    header and the addresses alike, until an editor corrects it: the page editor then asks them to."""
     if not page.embed_enabled:
         return []
-    return list(page.embed_partners.all())
+    return [partner for partner in page.embed_partners.all() if is_origin(partner.origin)]
 
 
 def partner_for_key(page, key):

@@ -22,7 +22,8 @@ def admin_client(client):
 
 @pytest.fixture
 def public_host(monkeypatch):
-    """crm.example.org resolves to a public address (no DNS here), 10.0.0.5 stays private."""
+    """crm.example.org resolves to a public address (no DNS here), internal.example.org to 10.0.0.5,
+    nat64.example.org to 10.0.0.5 through NAT64."""
     real = sending.socket.getaddrinfo
 
     def getaddrinfo(host, port, *args, **kwargs):
@@ -30,6 +31,8 @@ def public_host(monkeypatch):
             return [(2, 1, 6, "", ("93.184.215.14", port))]
         if host == "internal.example.org":
             return [(2, 1, 6, "", ("10.0.0.5", port))]
+        if host == "nat64.example.org":  # an AAAA record around 10.0.0.5
+            return [(10, 1, 6, "", ("64:ff9b::a00:5", port, 0, 0))]
         return real(host, port, *args, **kwargs)
 
     monkeypatch.setattr(sending.socket, "getaddrinfo", getaddrinfo)
@@ -67,6 +70,7 @@ def test_an_administrator_adds_an_endpoint_and_sees_its_secret_once(admin_client
         "https://169.254.169.254/latest/meta-data/",
         "https://[::1]/hooks",
         "https://internal.example.org/hooks",
+        "https://nat64.example.org/hooks",
         # IPv6 spellings of an internal IPv4 address, which a dual stack or a NAT64 gateway may connect to
         "https://[::7f00:1]/hooks",  # IPv4-compatible ::127.0.0.1
         "https://[::10.0.0.5]/hooks",
