@@ -8,22 +8,24 @@ they signed in.
 
 When the mail server is down or says "try later", a task fails with an OSError and is tried again later,
 with backoff (ops/tasks.py), until it is delivered. Only a server's final "no" to an address (a 5xx reply)
-ends it at once, as Undeliverable.
+ends it at once, as Undeliverable. A connection lost in the middle of a mail, or a worker killed there, may
+have left the mail with the relay or not: the task runs again (at least once), and the mail it writes has
+the Message-ID of the first try (campaigns.mail.message_id, from the queued task's id), so a relay or
+mailbox that keeps Message-IDs sees the copy for what it is.
 """
 
 import smtplib
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django_tasks import task
-from wagtail.admin.mail import send_mail as send_team_mail
 from wagtail.models import Page
 
-from campaigns import events, signatures
+from campaigns import events, mail, signatures
 
 
 class Undeliverable(Exception):
@@ -34,13 +36,21 @@ def _refused_for_good(error):
     return all(code >= 500 for code, _reply in error.recipients.values())
 
 
-def _send_to_signer(signature, template, context):
+def _message_id(context):
+    """The Message-ID of the mail the running task writes: the same on every run of that queued task."""
+    return mail.message_id(context.task_result.task.name, context.task_result.id)
+
+
+def _send_to_signer(signature, template, context, message_id):
     """Render templates/campaigns/emails/<template>_subject.txt and _body.txt in the signer's language."""
     context = {"signature": signature, "site_name": settings.WAGTAIL_SITE_NAME, **context}
     subject = render_to_string(f"campaigns/emails/{template}_subject.txt", context)
     body = render_to_string(f"campaigns/emails/{template}_body.txt", context)
+    message = EmailMessage(
+        " ".join(subject.split()), body, to=[signature.email], headers={"Message-ID": message_id}
+    )
     try:
-        send_mail(" ".join(subject.split()), body, None, [signature.email])
+        message.send()
     except smtplib.SMTPRecipientsRefused as error:
         if not _refused_for_good(error):
             raise  # 4xx: "try later", and we will
@@ -48,7 +58,7 @@ def _send_to_signer(signature, template, context):
         raise Undeliverable(f"The mail server refused signature {signature.pk}'s address for good.") from None
 
 
-def _send_link(signature_id, template):
+def _send_link(signature_id, template, message_id):
     """Mail a signature that waits for confirmation a fresh link, in the language it was signed in, and note
     when (the unconfirmed signature is kept until that link has expired: campaigns.privacy)."""
     signature = signatures.Signature.objects.select_related("page").filter(pk=signature_id).first()
@@ -66,24 +76,25 @@ def _send_link(signature_id, template):
                 "confirm_url": settings.BASE_URL.rstrip("/") + path,
                 "valid_days": signatures.CONFIRMATION_MAX_AGE.days,
             },
+            message_id,
         )
     signatures.Signature.objects.filter(pk=signature.pk).update(confirmation_sent_at=timezone.now())
 
 
-@task()
-def send_confirmation(signature_id):
+@task(takes_context=True)
+def send_confirmation(context, signature_id):
     """Mail the signer a link that confirms (and counts) their signature, in the language they signed in."""
-    _send_link(signature_id, "confirm")
+    _send_link(signature_id, "confirm", _message_id(context))
 
 
-@task()
-def send_reminder(signature_id):
+@task(takes_context=True)
+def send_reminder(context, signature_id):
     """The one reminder to a signer who has not used their link (campaigns.confirmation.send_reminders)."""
-    _send_link(signature_id, "reminder")
+    _send_link(signature_id, "reminder", _message_id(context))
 
 
-@task()
-def send_repeat_notice(signature_id, page_id):
+@task(takes_context=True)
+def send_repeat_notice(context, signature_id, page_id):
     """Tell someone who signed again that their earlier signature already counts, in the language of the
     page they just signed."""
     signature = signatures.Signature.objects.filter(pk=signature_id).first()
@@ -95,11 +106,12 @@ def send_repeat_notice(signature_id, page_id):
             signature,
             "already_signed",
             {"campaign": page.specific, "campaign_url": page.get_full_url()},
+            _message_id(context),
         )
 
 
-@task()
-def notify_team(signature_id):
+@task(takes_context=True)
+def notify_team(context, signature_id):
     """Mail a new signature to the addresses in the campaign's "Notify your team" settings."""
     signature = signatures.Signature.objects.select_related("page").filter(pk=signature_id).first()
     if signature is None:
@@ -108,7 +120,14 @@ def notify_team(signature_id):
     data = signature.get_data()
     body = "\n".join(f"{capfirst(label)}: {data.get(name, '')}" for name, label in page.get_data_fields())
     addresses = [address.strip() for address in page.to_address.split(",") if address.strip()]
-    send_team_mail(page.subject or page.title, body, addresses, page.from_address or None)
+    EmailMessage(
+        page.subject or page.title,
+        body,
+        # As Wagtail's own notifications (wagtail.admin.mail.send_mail), which take no Message-ID.
+        page.from_address or getattr(settings, "WAGTAILADMIN_NOTIFICATION_FROM_EMAIL", None),
+        addresses,
+        headers={"Auto-Submitted": "auto-generated", "Message-ID": _message_id(context)},
+    ).send()
 
 
 def _on_signed(signature, page, **kwargs):

@@ -59,6 +59,8 @@ from home.site_address import DEFAULT_PORTS
 
 # Hosts a partner may list with plain http: this machine, for trying the snippet out locally.
 LOOPBACK_HOSTS = frozenset(("localhost", "127.0.0.1", "[::1]"))
+# A host name as CSP's host-source allows it: labels of letters, digits and inner hyphens between dots.
+HOST_NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*")
 # The script a partner's page loads to let the frame set its own height (static/js/petition-embed.js).
 EMBED_SCRIPT = "js/petition-embed.js"
 
@@ -94,15 +96,7 @@ def normalise_origin(value):
             ),
             code="path",
         )
-    host = parts.hostname
-    try:
-        ipaddress.IPv6Address(host)
-        host = f"[{host}]"
-    except ValueError:
-        try:
-            host = punycode(host)
-        except UnicodeError:
-            raise ValidationError(_("This is not a valid site address."), code="invalid") from None
+    host = _origin_host(parts.hostname)
     if scheme == "http" and host not in LOOPBACK_HOSTS:
         raise ValidationError(
             _("Partner sites must use https (http is allowed only for localhost, to try it out)."),
@@ -110,6 +104,42 @@ def normalise_origin(value):
         )
     netloc = host if port in (None, DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     return f"{scheme}://{netloc}"
+
+
+def _origin_host(host):
+    """The host of an origin as browsers write it: an IPv6 address in brackets, a name in ASCII (IDNA)."""
+    try:
+        address = ipaddress.IPv6Address(host)
+    except ValueError:
+        address = None
+    if address is not None:
+        if address.scope_id is not None:
+            raise ValidationError(_("This is not a valid site address."), code="invalid")
+        return f"[{address.compressed}]"
+    try:
+        host = punycode(host)
+    except UnicodeError:
+        raise ValidationError(_("This is not a valid site address."), code="invalid") from None
+    # The origin goes into a Content-Security-Policy header, where a `;` would start a directive of the
+    # editor's choosing and a quote or a comma another source or policy: a host name is letters, digits and
+    # hyphens between dots (as CSP's own grammar has it), nothing else.
+    if not HOST_NAME.fullmatch(host):
+        raise ValidationError(
+            _(
+                "A site's name has only letters, digits, hyphens and dots: take out any space, quote, "
+                "semicolon, comma or other sign."
+            ),
+            code="host",
+        )
+    return host
+
+
+def is_origin(value):
+    """Whether `value` is an origin exactly as normalise_origin writes it, and so safe in a header."""
+    try:
+        return normalise_origin(value) == value
+    except ValidationError:
+        return False
 
 
 def origin_of(url):
@@ -180,10 +210,12 @@ class EmbedPartner(Orderable):
 
 
 def partners(page):
-    """The partners allowed to frame `page`'s petition: none while embedding is off."""
+    """The partners allowed to frame `page`'s petition: none while embedding is off. A partner whose stored
+    address is not an origin (saved before the check was strict, or around it) is left out, from the
+    header and the addresses alike, until an editor corrects it: the page editor then asks them to."""
     if not page.embed_enabled:
         return []
-    return list(page.embed_partners.all())
+    return [partner for partner in page.embed_partners.all() if is_origin(partner.origin)]
 
 
 def partner_for_key(page, key):
@@ -198,10 +230,14 @@ def partner_for_origin(page, origin):
 
 def allow_framing(response, origins):
     """Let exactly `origins` frame `response` (`frame-ancestors`, replacing the site-wide 'none'), and drop
-    X-Frame-Options, which cannot name them (see the module's docstring)."""
+    X-Frame-Options, which cannot name them (see the module's docstring).
+
+    An origin that is not one normalise_origin would keep as it is (one stored before that check was strict
+    enough, or written around the admin form) is left out rather than written into the header, where it could
+    add a directive of its own: that partner can no longer frame the petition until an editor corrects it."""
     response._csp_replace = {
         **(getattr(response, "_csp_replace", None) or {}),
-        "frame-ancestors": sorted(set(origins)) or [NONE],
+        "frame-ancestors": sorted({origin for origin in origins if is_origin(origin)}) or [NONE],
     }
     response.xframe_options_exempt = True
     return response

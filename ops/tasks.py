@@ -13,7 +13,9 @@ stays "running" for ever. This module adds the two things production needs, on d
   well within TASK_TIMEOUT (EMAIL_TIMEOUT), so a live task is never taken for a lost one.
 
 Delivery is at least once: a worker killed between sending a mail and recording it sends it again.
-Every task here is a mail whose arguments are ids, so running one twice is harmless, at worst a duplicate.
+Every task here is a mail whose arguments are ids, so running one twice is harmless, at worst a duplicate
+with the same Message-ID as the first (campaigns.mail.message_id, from the task's id), which relays and
+mailboxes that keep Message-IDs drop.
 """
 
 import logging

@@ -187,19 +187,28 @@ class RedisServer:
 
 
 class SmtpHandler:
-    """aiosmtpd handler with three moods: "accept" keeps each message, "refuse" answers DATA with 451 (try
-    later), "stall" hangs in DATA until the mood changes (a worker can be killed in the middle of a mail)."""
+    """aiosmtpd handler with four moods: "accept" keeps each message, "refuse" answers DATA with 451 (try
+    later), "stall" hangs in DATA until the mood changes (a worker can be killed in the middle of a mail),
+    "drop" reads the whole message and then closes the connection instead of answering (a relay that went
+    away just before saying it took the mail: the sender cannot know). `cut_off` keeps every message that
+    was dropped or began to stall, as it came (its sender may be killed before any answer)."""
 
     def __init__(self):
         self.mood = "accept"
         self.messages = []
+        self.cut_off = []
         self.in_data = threading.Event()
 
     async def handle_DATA(self, server, session, envelope):
         self.in_data.set()
+        if self.mood in ("drop", "stall"):
+            self.cut_off.append(message_from_bytes(envelope.content))
+        if self.mood == "drop":
+            server.transport.close()
+            return "421 4.4.2 Connection dropped"  # written to a closed connection: never read
         while self.mood == "stall":
             await asyncio.sleep(0.05)
-        if self.mood == "refuse":
+        if self.mood != "accept":  # the stalled session ends without the mail being taken
             return "451 4.3.0 Mail server busy, try again later"
         self.messages.append(message_from_bytes(envelope.content))
         return "250 Message accepted for delivery"

@@ -100,8 +100,10 @@ class Mailing(models.Model):
 
 
 class Delivery(models.Model):
-    """The update to one signer. Claimed (SENDING) in its own transaction before the mail goes, SENT once the
-    mail server accepted it. A worker killed in between leaves it SENDING, and it is never sent again."""
+    """The update to one signer. PENDING until its mail goes, SENT once the mail server accepted it; its row is
+    locked while its mail goes, and a worker killed meanwhile leaves it PENDING, to be sent again
+    (updates/sending.py). SENDING is only in rows left by a version that committed the claim first: they
+    are sent again too."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")

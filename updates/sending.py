@@ -2,32 +2,50 @@
 
 `start_mailing` writes one Delivery per recipient (the unique constraint on mailing and signature means a
 second start adds only people who signed since) and queues `send_batch`. Each batch opens one SMTP connection,
-then for each recipient: claims one pending delivery (SENDING, committed: select_for_update with skip_locked,
-so workers running side by side never take the same one), checks that the signer still wants updates, writes
-the mail in their language, sends it, and marks it SENT once the server accepted it.
+then for each recipient, in one transaction: takes one waiting delivery and keeps its row locked
+(select_for_update with skip_locked, so workers running side by side never take the same one), checks that
+the signer still wants updates, writes the mail in their language, sends it, and marks it SENT once the
+server accepted it.
 
-Nobody gets an update twice: a delivery is claimed before its mail goes and never claimed again, so a worker
-killed mid-mail leaves it SENDING ("interrupted"), not sent again. A server that answers "try later" (4xx)
-has not taken the mail: that delivery goes back to PENDING and the batch is retried later (ops/tasks.py). A
-final "no" (5xx) fails it. A connection lost in the middle of a mail may or may not have delivered it: it is
-marked failed, not sent again.
+Each signer gets an update at least once, and a copy only when a mail was cut off: the row stays locked
+while its mail goes, and a worker killed in the middle loses its connection to the database, which undoes
+its transaction and unlocks the row, so the delivery is waiting again, and the next batch (the killed one's
+task runs again, ops/tasks.py) sends it. A connection to the mail server lost in the middle of a mail also
+leaves it waiting, and the batch is retried later; after LOST_AT_MOST such losses it is marked failed. Such a
+mail may have reached the server before the connection went: the copy sent again has the same Message-ID
+(campaigns.mail.message_id, from the delivery's key), by which relays and mailboxes recognise it. A server
+that answers "try later" (4xx) has not taken the mail: the delivery waits and the batch is retried later. A
+final "no" (5xx) fails it.
+
+The lock is held for one mail at most, EMAIL_TIMEOUT seconds when the server hangs: an unsubscribe or an
+erasure that touches that one row meanwhile waits for it.
 """
 
 import smtplib
+from urllib.parse import urljoin
 
+from bs4 import BeautifulSoup
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Count, F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
 from django_tasks import task
+from wagtail.rich_text import expand_db_html
 
+from campaigns import mail
 from campaigns.pages import CampaignPage
 from updates import recipients, unsubscribing
 from updates.models import Delivery, Mailing
 
 BATCH_SIZE = 200  # mails per task: each task is short, and the admin's counts move as it goes
+# Waiting to be sent: PENDING, and SENDING, which only the earlier way of sending left behind (it committed a
+# claim before the mail went, and a worker that died mid-mail left it so, "interrupted"): sent again now.
+WAITING = (Delivery.Status.PENDING, Delivery.Status.SENDING)
+# A mail whose connection was lost this many times is failed, not sent again.
+LOST_AT_MOST = 3
 INSERT_BATCH = 2000
 
 
@@ -37,7 +55,34 @@ def mail_context(update, unsubscribe_url):
     local = CampaignPage.objects.filter(
         translation_key=campaign.translation_key, locale=update.locale
     ).first()
-    return {"update": update, "campaign": local or campaign, "unsubscribe_url": unsubscribe_url}
+    return {
+        "update": update,
+        "campaign": local or campaign,
+        "unsubscribe_url": unsubscribe_url,
+        "body_html": mark_safe(str(_body(update))),  # the editor's rich text, expanded by Wagtail
+    }
+
+
+def _body(update):
+    """The update's message as parsed HTML, every link absolute. A mail has no address of its own to resolve
+    `/en-us/ring/` (an internal page link, as Wagtail writes it) or `../ring/` against, so a mail program
+    would open nothing or a file: each is resolved against BASE_URL, the site's public address."""
+    soup = BeautifulSoup(expand_db_html(update.body), "html.parser")
+    base = settings.BASE_URL.rstrip("/") + "/"
+    for link in soup.find_all("a", href=True):
+        link["href"] = urljoin(base, link["href"].strip())
+    return soup
+
+
+def body_text(update):
+    """The message as plain text for the mail's text part, each link written out after its words."""
+    soup = _body(update)
+    for link in soup.find_all("a", href=True):
+        words = link.get_text(" ", strip=True)
+        link.replace_with(link["href"] if words in ("", link["href"]) else f"{words} ({link['href']})")
+    for block in soup.find_all(["p", "li", "h2", "h3", "h4", "br"]):
+        block.insert_after("\n")
+    return "\n".join(line.strip() for line in soup.get_text().splitlines()).strip()
 
 
 def message(update, address, key, connection=None):
@@ -47,19 +92,18 @@ def message(update, address, key, connection=None):
     with translation.override(language):
         context = mail_context(update, unsubscribe_url)
         html = render_to_string("updates/email.html", context)
-        text = render_to_string("updates/email.txt", {**context, "body_text": strip_tags(update.body)})
-    mail = EmailMultiAlternatives(
-        " ".join(update.subject.split()),
-        text,
-        to=[address],
-        connection=connection,
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
+        text = render_to_string("updates/email.txt", {**context, "body_text": body_text(update)})
+    headers = {
+        "List-Unsubscribe": f"<{unsubscribe_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+    if key != unsubscribing.TEST_KEY:  # a test is a new mail each time
+        headers["Message-ID"] = mail.message_id("update", key)
+    email = EmailMultiAlternatives(
+        " ".join(update.subject.split()), text, to=[address], connection=connection, headers=headers
     )
-    mail.attach_alternative(html, "text/html")
-    return mail
+    email.attach_alternative(html, "text/html")
+    return email
 
 
 def send_test(update, user):
@@ -97,40 +141,47 @@ def send_batch(mailing_id):
     connection.open()  # a server that is down fails the task here, before anyone is claimed: retried later
     try:
         for _ in range(BATCH_SIZE):
-            delivery = _claim(mailing_id)
-            if delivery is None:
-                Mailing.objects.filter(pk=mailing_id).update(finished_at=timezone.now())
+            if not _send_next(mailing, connection, fallback, retention_ended):
+                waiting = Delivery.objects.filter(mailing_id=mailing_id, status__in=WAITING)
+                if not waiting.exists():  # else another worker has the last ones, and finishes
+                    Mailing.objects.filter(pk=mailing_id).update(finished_at=timezone.now())
                 return
-            _send(mailing, delivery, connection, fallback, retention_ended)
     finally:
         connection.close()
     send_batch.enqueue(mailing_id)
 
 
-def _claim(mailing_id):
-    """Take one pending delivery for this worker and commit that, before its mail goes."""
+def _send_next(mailing, connection, fallback, retention_ended):
+    """Send one waiting delivery of `mailing`, its row locked until the outcome is stored; False if there was
+    none left for this worker. A sending error is raised once the outcome is stored, to retry the batch."""
     with transaction.atomic():
         delivery = (
             Delivery.objects.select_for_update(skip_locked=True)
-            .filter(mailing_id=mailing_id, status=Delivery.Status.PENDING)
+            .filter(mailing_id=mailing.pk, status__in=WAITING)
             .order_by("pk")
             .first()
         )
-        if delivery is not None:
-            Delivery.objects.filter(pk=delivery.pk).update(
-                status=Delivery.Status.SENDING, attempts=F("attempts") + 1
-            )
-    return delivery
+        if delivery is None:
+            return False
+        status, error, raised = _send(mailing, delivery, connection, fallback, retention_ended)
+        Delivery.objects.filter(pk=delivery.pk).update(
+            status=status,
+            error=error,
+            attempts=F("attempts") + 1,
+            sent_at=timezone.now() if status == Delivery.Status.SENT else None,
+        )
+    if raised is not None:
+        raise raised
+    return True
 
 
 def _send(mailing, delivery, connection, fallback, retention_ended):
-    done = Delivery.objects.filter(pk=delivery.pk)
+    """Send one delivery's mail: (its new status, the error to note, the exception to raise or None)."""
     signature = (
         None if retention_ended else recipients.still_wanted(delivery.signature_id, mailing.campaign_key)
     )
     if signature is None:  # erased, anonymised, unsubscribed meanwhile, or retention ended
-        done.update(status=Delivery.Status.SKIPPED)
-        return
+        return Delivery.Status.SKIPPED, "", None
     update = recipients.in_language(mailing.update, signature.locale, fallback)
     try:
         message(update, signature.email, delivery.key, connection).send()
@@ -141,14 +192,15 @@ def _send(mailing, delivery, connection, fallback, retention_ended):
             else [error.args]
         )
         if all(code >= 500 for code, *_reply in codes):
-            done.update(status=Delivery.Status.FAILED, error="refused for good")
-            return
-        done.update(status=Delivery.Status.PENDING, error="try again later")  # not taken: safe to send later
-        raise
-    except Exception as error:  # lost mid-mail: it may have arrived, so it is not sent again
-        done.update(status=Delivery.Status.FAILED, error=type(error).__name__[:100])
-        raise
-    done.update(status=Delivery.Status.SENT, sent_at=timezone.now(), error="")
+            return Delivery.Status.FAILED, "refused for good", None
+        return Delivery.Status.PENDING, "try again later", error  # not taken: safe to send later
+    except OSError as error:  # lost mid-mail (smtplib's errors are OSErrors): it may have arrived or not
+        if delivery.attempts + 1 >= LOST_AT_MOST:
+            return Delivery.Status.FAILED, f"lost {LOST_AT_MOST} times: {type(error).__name__}"[:100], error
+        return Delivery.Status.PENDING, "connection lost, sending again", error
+    except Exception as error:  # a fault of ours: the same mail would fail the same way again
+        return Delivery.Status.FAILED, type(error).__name__[:100], error
+    return Delivery.Status.SENT, "", None
 
 
 def progress(mailing):
@@ -157,5 +209,6 @@ def progress(mailing):
     counts = {status: counts.get(status, 0) for status in Delivery.Status.values}
     counts["unsubscribed"] = mailing.deliveries.filter(unsubscribed_at__isnull=False).count()
     counts["total"] = sum(counts[status] for status in Delivery.Status.values)
+    counts[Delivery.Status.PENDING] += counts.pop(Delivery.Status.SENDING)  # waiting again: see WAITING
     counts["done"] = counts["total"] - counts[Delivery.Status.PENDING]
     return counts

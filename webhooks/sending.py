@@ -5,8 +5,10 @@ metadata service (169.254.169.254) or anything else only the server can reach (s
 So, unless WEBHOOKS_ALLOW_INTERNAL is set (tests, local development):
 - the address must be HTTPS, on any port;
 - its host name is resolved here, every address it resolves to must be public (not private, loopback,
-  link-local, shared, multicast or reserved), and the connection goes to that checked address, so a DNS
-  answer that changes between the check and the connection (DNS rebinding) cannot redirect it;
+  link-local, shared, multicast or reserved), also when it is an IPv6 spelling of an IPv4 address (mapped,
+  compatible, translated, NAT64, 6to4: the IPv4 address inside must be public; Teredo and local-use NAT64,
+  whose inner address cannot be read back, are refused), and the connection goes to that checked address, so
+  a DNS answer that changes between the check and the connection (DNS rebinding) cannot redirect it;
 - redirects are not followed: a 3xx counts as a failed delivery.
 Every request has a timeout (WEBHOOK_TIMEOUT seconds, connecting and each read), and reads at most a little of
 the answer.
@@ -36,10 +38,34 @@ class Result:
         return self.status is not None and 200 <= self.status < 300
 
 
+# Refused whatever Python's `is_global` says: prefixes whose inner IPv4 address cannot be read back (Teredo
+# obfuscates the client's; local-use NAT64 may embed it at any of six prefix lengths), the deprecated IPv6
+# site-local range, and the 6to4 relay anycast range (RFC 7526), which a router forwards to some relay of its own.
+_NEVER = tuple(
+    ipaddress.ip_network(network)
+    for network in ("2001::/32", "64:ff9b:1::/48", "fec0::/10", "192.88.99.0/24")
+)
+# IPv6 spellings of an IPv4 address in their last 32 bits: IPv4-compatible (::a.b.c.d), IPv4-mapped
+# (::ffff:a.b.c.d), IPv4-translated (::ffff:0:a.b.c.d) and the well-known NAT64 prefix (64:ff9b::a.b.c.d).
+# A host connecting to one of them may well reach the IPv4 address inside (a NAT64 gateway, a dual stack
+# that maps it), so the inner address is what must be public.
+_LAST_32_BITS = tuple(
+    ipaddress.ip_network(network) for network in ("::/96", "::ffff:0:0/96", "::ffff:0:0:0/96", "64:ff9b::/96")
+)
+
+
 def _allowed_address(address):
+    """Whether a connection to `address` stays on the public internet, whichever way the address is spelled."""
     ip = ipaddress.ip_address(address.split("%")[0])
-    if ip.version == 6 and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if any(ip in network for network in _NEVER if network.version == ip.version):
+        return False
+    if ip.version == 6:
+        inner = next(
+            (ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF) for network in _LAST_32_BITS if ip in network),
+            ip.sixtofour,  # 2002:AABB:CCDD::/48 routes to the 6to4 router at AA.BB.CC.DD
+        )
+        if inner is not None:
+            return _allowed_address(str(inner))
     return ip.is_global and not ip.is_multicast
 
 

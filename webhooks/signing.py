@@ -6,8 +6,8 @@ Headers sent with every delivery:
 - `webhook-signature`: `v1,` and the base64 HMAC-SHA256 of `{id}.{timestamp}.{body}` with the endpoint's
   secret (the base64 bytes after `whsec_`).
 
-Receivers can use any Standard Webhooks library, or the ten lines in README.md ("Webhooks"), which are
-`verify` below.
+Receivers can use any Standard Webhooks library, or the lines in README.md ("Webhooks"): `verify` below,
+and remembering the ids they took so that a copy of a delivery is refused (tests/webhooks/test_readme_receiver.py).
 """
 
 import base64

@@ -2,14 +2,16 @@
 those sites can, and signatures made there follow the same rules and name the partner."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.test import Client
+from wagtail.users.models import UserProfile
 
 from campaigns.embedding import EmbedPartner, normalise_origin
 from campaigns.pages import CampaignPage
 from campaigns.reports import campaign_summary
 from campaigns.signatures import Signature, signature_count
-from tests.builders import build_campaign, build_index, build_site, translate
+from tests.builders import build_campaign, build_index, build_site, log_in, translate
 from tests.campaigns.conftest import ORIGIN
 from tests.campaigns.test_pages import campaign_form_data
 from webhooks.payloads import snapshot_signature
@@ -85,6 +87,14 @@ def test_a_partner_site_is_kept_as_the_origin_browsers_send(typed, origin):
         ("https://", "for example https://"),
         ("https://privacy-alliance.org:99999", "for example https://"),
         ("", "for example https://"),
+        # What would end the header's source list and start a directive or a source of the editor's own
+        ("https://privacy-alliance.org;script-src", "only letters, digits, hyphens and dots"),
+        ("https://privacy-alliance.org;report-uri", "only letters, digits, hyphens and dots"),
+        ("https://privacy-alliance.org'unsafe-inline'", "only letters, digits, hyphens and dots"),
+        ('https://privacy"alliance.org', "only letters, digits, hyphens and dots"),
+        ("https://privacy-alliance.org,https:", "only letters, digits, hyphens and dots"),
+        ("https://privacy alliance.org", "only letters, digits, hyphens and dots"),
+        ("https://privacy-alliance.org%3bscript-src", "only letters, digits, hyphens and dots"),
     ],
 )
 def test_anything_but_a_site_address_is_refused_with_a_reason(typed, says):
@@ -159,6 +169,52 @@ def test_a_partner_address_with_a_path_is_refused_in_the_admin(admin_client, ind
     assert response.status_code == 200
     assert "without a page" in response.content.decode()
     assert not EmbedPartner.objects.exists()
+
+
+def test_an_editor_cannot_list_a_partner_address_that_would_add_to_the_policy_and_is_told_why(client, index):
+    page = build_campaign(index)
+    editor = log_in(client, "Editors")
+    profile = UserProfile.get_for_user(get_user_model().objects.get(username="editors"))
+    profile.preferred_language = "de"  # the message comes in the editor's own language
+    profile.save()
+    data = campaign_form_data(title=page.title, slug=page.slug, embed_enabled="on")
+    data.update(
+        {
+            "embed_partners-TOTAL_FORMS": "1",
+            "embed_partners-0-name": "Privacy Alliance",
+            "embed_partners-0-origin": "https://privacy-alliance.org;script-src",
+            "embed_partners-0-ORDER": "1",
+            "embed_partners-0-id": "",
+            "embed_partners-0-DELETE": "",
+        }
+    )
+    response = editor.post(f"/admin/pages/{page.pk}/edit/", data)
+
+    assert response.status_code == 200
+    assert "nur aus Buchstaben, Ziffern, Bindestrichen und Punkten" in response.content.decode()
+    assert not EmbedPartner.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "planted",
+    ["https://evil.example;script-src 'unsafe-inline' https://evil.example", "https://[::1", "nonsense"],
+)
+def test_a_stored_partner_address_that_is_no_origin_is_left_out_of_the_header(client, ring, planted):
+    """Stored before the check was strict (or around it): the header leaves it out, whole and well-formed,
+    and the listed partners' own addresses work as before."""
+    EmbedPartner.objects.create(page=ring, name="Planted", origin=planted, sort_order=9)
+    ring.save_revision().publish()
+
+    snippet = client.get(snippet_url(ring))
+    alliance = client.get(partner_url(ring, "privacy-alliance.org"))
+
+    assert snippet.status_code == alliance.status_code == 200
+    assert policy(snippet)["frame-ancestors"] == [LIBRARY, ALLIANCE]
+    assert policy(alliance)["frame-ancestors"] == [ALLIANCE]
+    for response in (snippet, alliance):
+        assert policy(response)["script-src"] == ["'self'"]
+        assert "evil.example" not in response["Content-Security-Policy"]
+    assert client.get(partner_url(ring, "evil.example-script-src--unsafe-inline--https")).status_code == 404
 
 
 def test_a_copied_campaign_starts_with_embedding_off(admin_client, index, ring):

@@ -3,7 +3,8 @@ production settings, a real SMTP server (aiosmtpd) that is down, says "try later
 
 The signature is stored and counted whatever happens to its mail; the mail is tried again with backoff
 until the server takes it; an operator sees the trouble on /readyz and the admin dashboard; a worker killed
-in the middle of a mail leaves the task to be run again, and the mail goes out once a worker is back.
+in the middle of a mail leaves the task to be run again, and the mail goes out once a worker is back; a mail
+sent again after being cut off has the Message-ID of the first try.
 """
 
 import json
@@ -122,6 +123,31 @@ class TestWithAWorker:
         finally:
             worker.stop()
 
+    def test_a_mail_cut_off_by_the_relay_is_sent_again_with_the_same_message_id(
+        self, client, queue, smtp, tmp_path
+    ):
+        """The relay read the whole mail and dropped the connection before saying it took it: the task runs
+        again, and the mail it sends names itself as the same one, so a relay that kept the first drops it."""
+        campaign = build_campaign(build_index(build_site()), confirmation_required=True)
+        smtp.handler.mood = "drop"
+        smtp.start()
+        worker = start_worker(tmp_path, EMAIL_URL=smtp.url, TASK_RETRY_DELAY=1)
+        try:
+            assert sign(client, campaign).status_code == 303
+            wait_for(lambda: the_task().exception_class_path, message="the connection to drop mid-mail")
+            assert the_task().exception_class_path == "smtplib.SMTPServerDisconnected"
+            assert smtp.messages == []
+
+            smtp.handler.mood = "accept"
+
+            wait_for(lambda: smtp.messages, timeout=30, message="the mail to be delivered")
+            wait_until_recorded_as_sent()
+        finally:
+            worker.stop()
+        [message] = smtp.messages
+        assert "/sign/confirm/" in message.get_payload()
+        assert {copy["Message-ID"] for copy in smtp.handler.cut_off} == {message["Message-ID"]}
+
     def test_a_task_whose_worker_was_killed_runs_again_when_a_worker_returns(
         self, client, queue, smtp, tmp_path
     ):
@@ -146,6 +172,8 @@ class TestWithAWorker:
             wait_for(lambda: smtp.messages, timeout=40, message="the mail, sent by the second worker")
             [message] = smtp.messages
             assert "/sign/confirm/" in message.get_payload()
+            [cut_off] = smtp.handler.cut_off  # the mail the first worker was sending when it was killed
+            assert message["Message-ID"] == cut_off["Message-ID"]
             wait_until_recorded_as_sent()
             task = the_task()
             assert task.status == TaskResultStatus.SUCCESSFUL

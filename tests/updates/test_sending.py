@@ -1,6 +1,8 @@
 """Updates to signers, sent through a real SMTP server (aiosmtpd): who gets one, in which language, with a
 one-click unsubscribe that works without login, and nobody twice."""
 
+import re
+import smtplib
 from collections import Counter
 from email.header import decode_header, make_header
 
@@ -269,3 +271,82 @@ def test_a_server_that_says_try_later_gets_the_mail_later_once(client, ring, smt
     sending.send_batch.call(delivery.mailing_id)
     assert [message["To"] for message in smtp.messages] == ["ada@example.org"]
     assert Delivery.objects.get().status == "sent"
+
+
+def test_every_link_in_an_update_mail_leads_to_the_site(client, ring, smtp):
+    """A mail has no address of its own: an internal page link or a relative one must name the site."""
+    english, _german, _french = ring
+    wants_updates(english, "ada@example.org")
+    update = Update.objects.create(
+        campaign=english,
+        locale=english.locale,
+        subject="Read the letter",
+        body=(
+            f'<p>Read <a linktype="page" id="{english.pk}">the petition</a>, '
+            '<a href="/en-us/about/">who we are</a> and <a href="letter/">the letter</a>.</p>'
+        ),
+    )
+    editor(client).post(send_url(update), {"send": "1", "confirm": "on"})
+
+    [message] = smtp.messages
+    text, html = (part.get_payload(decode=True).decode() for part in message.get_payload())
+    hrefs = re.findall(r'href="([^"]*)"', html)
+    written = re.findall(r"\((https?://[^)\s]*)\)", text)
+    assert hrefs == [
+        f"https://campaigns.example.org{english.url}",
+        "https://campaigns.example.org/en-us/about/",
+        "https://campaigns.example.org/letter/",
+        unsubscribe_link(message).strip("<>"),
+    ]
+    assert written == hrefs[:3]
+    assert "the petition (https://campaigns.example.org/" in text
+
+
+def test_a_mail_cut_off_by_the_relay_is_sent_again_with_the_same_message_id(client, ring, smtp):
+    """The relay read the whole mail, then the connection dropped before it said it took it: the sender
+    cannot know whether it arrived, so it sends it again, and the copy names itself as the same mail."""
+    from updates import sending
+
+    english, _german, _french = ring
+    wants_updates(english, "ada@example.org")
+    wants_updates(english, "grace@example.org")
+    update = write_update(english)
+    smtp.handler.mood = "drop"
+
+    editor(client).post(send_url(update), {"send": "1", "confirm": "on"})
+
+    [cut_off] = smtp.handler.cut_off
+    assert smtp.messages == []
+    page = client.get(send_url(update)).content.decode()
+    assert 'data-count="pending">2<' in page and 'data-count="failed">0<' in page
+    smtp.handler.mood = "accept"
+    sending.send_batch.call(
+        Mailing.objects.get().pk
+    )  # the retry (ops/tasks.py puts the task back in the queue)
+
+    received = Counter(message["To"] for message in smtp.messages)
+    assert received == {"ada@example.org": 1, "grace@example.org": 1}
+    [again] = [message for message in smtp.messages if message["To"] == cut_off["To"]]
+    assert again["Message-ID"] == cut_off["Message-ID"]
+    assert len({message["Message-ID"] for message in smtp.messages}) == 2  # each mail its own
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_a_mail_the_relay_keeps_cutting_off_is_failed_in_the_end(client, ring, smtp):
+    from updates import sending
+
+    english, _german, _french = ring
+    wants_updates(english, "ada@example.org")
+    update = write_update(english)
+    smtp.handler.mood = "drop"
+
+    editor(client).post(send_url(update), {"send": "1", "confirm": "on"})
+    for _retry in range(sending.LOST_AT_MOST - 1):
+        with pytest.raises(smtplib.SMTPServerDisconnected):  # so that ops/tasks.py retries it later
+            sending.send_batch.call(Mailing.objects.get().pk)
+    sending.send_batch.call(Mailing.objects.get().pk)  # nothing left to send
+
+    assert len(smtp.handler.cut_off) == sending.LOST_AT_MOST and smtp.messages == []
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts) == ("failed", sending.LOST_AT_MOST)
+    assert 'data-count="failed">1<' in client.get(send_url(update)).content.decode()

@@ -22,7 +22,8 @@ def admin_client(client):
 
 @pytest.fixture
 def public_host(monkeypatch):
-    """crm.example.org resolves to a public address (no DNS here), 10.0.0.5 stays private."""
+    """crm.example.org resolves to a public address (no DNS here), internal.example.org to 10.0.0.5,
+    nat64.example.org to 10.0.0.5 through NAT64."""
     real = sending.socket.getaddrinfo
 
     def getaddrinfo(host, port, *args, **kwargs):
@@ -30,6 +31,8 @@ def public_host(monkeypatch):
             return [(2, 1, 6, "", ("93.184.215.14", port))]
         if host == "internal.example.org":
             return [(2, 1, 6, "", ("10.0.0.5", port))]
+        if host == "nat64.example.org":  # an AAAA record around 10.0.0.5
+            return [(10, 1, 6, "", ("64:ff9b::a00:5", port, 0, 0))]
         return real(host, port, *args, **kwargs)
 
     monkeypatch.setattr(sending.socket, "getaddrinfo", getaddrinfo)
@@ -67,6 +70,18 @@ def test_an_administrator_adds_an_endpoint_and_sees_its_secret_once(admin_client
         "https://169.254.169.254/latest/meta-data/",
         "https://[::1]/hooks",
         "https://internal.example.org/hooks",
+        "https://nat64.example.org/hooks",
+        # IPv6 spellings of an internal IPv4 address, which a dual stack or a NAT64 gateway may connect to
+        "https://[::7f00:1]/hooks",  # IPv4-compatible ::127.0.0.1
+        "https://[::10.0.0.5]/hooks",
+        "https://[::ffff:127.0.0.1]/hooks",  # IPv4-mapped
+        "https://[::ffff:0:7f00:1]/hooks",  # IPv4-translated
+        "https://[64:ff9b::a9fe:a9fe]/hooks",  # NAT64 of 169.254.169.254
+        "https://[64:ff9b:1::5db8:d70e]/hooks",  # local-use NAT64: refused even around a public address
+        "https://[2002:a00:5::1]/hooks",  # 6to4 through 10.0.0.5
+        "https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/hooks",  # Teredo: its client address is hidden
+        "https://[fec0::1]/hooks",  # site-local
+        "https://192.88.99.1/hooks",  # the 6to4 relay anycast
     ],
 )
 def test_an_address_inside_a_private_network_is_refused(admin_client, public_host, url):
@@ -75,6 +90,16 @@ def test_an_address_inside_a_private_network_is_refused(admin_client, public_hos
     assert response.status_code == 200
     assert "leads into a private network" in response.content.decode()
     assert not Endpoint.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://[64:ff9b::5db8:d70e]/hooks", "https://[2002:5db8:d70e::1]/hooks", "https://[2606:4700::1]/"],
+)
+def test_an_ipv6_address_around_a_public_ipv4_address_is_accepted(admin_client, url):
+    admin_client.post(ADD, form(url=url))
+
+    assert Endpoint.objects.get().url == url
 
 
 def test_plain_http_is_refused_unless_internal_addresses_are_allowed(admin_client, public_host, settings):
@@ -88,8 +113,9 @@ def test_plain_http_is_refused_unless_internal_addresses_are_allowed(admin_clien
     assert Endpoint.objects.get().url == "http://127.0.0.1:9999/hooks"
 
 
-def test_sending_refuses_a_private_address_even_if_one_was_stored(settings):
-    result = sending.post("https://169.254.169.254/latest/", b"{}", {})
+@pytest.mark.parametrize("url", ["https://169.254.169.254/latest/", "https://[::ffff:0:a9fe:a9fe]/latest/"])
+def test_sending_refuses_a_private_address_even_if_one_was_stored(settings, url):
+    result = sending.post(url, b"{}", {})
 
     assert result.status is None and "private network" in result.error
 
