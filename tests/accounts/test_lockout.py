@@ -115,3 +115,31 @@ def test_no_address_is_kept_in_the_database_the_cache_or_the_log(client, manager
         assert not any(address.encode() in value for value in stored.values())
         assert not any(address in record.getMessage() for record in caplog.records)
     assert any("Locking out" in record.getMessage() for record in caplog.records)
+
+
+@pytest.fixture
+def redis_gone(settings):
+    """The shared cache is a Redis that does not answer (nothing listens on port 1)."""
+    from axes.handlers.proxy import AxesProxyHandler
+
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "ops.cache.ResilientRedisCache",
+            "LOCATION": settings.REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    AxesProxyHandler.get_implementation(force=True)
+    yield
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    AxesProxyHandler.get_implementation(force=True)
+
+
+def test_with_redis_gone_failures_are_counted_in_memory_and_the_lock_holds(client, manager, redis_gone):
+    statuses = [sign_in(client, "a guess").status_code for _ in range(5)]
+    right = sign_in(client, "the right one")
+
+    assert statuses == [200, 200, 200, 200, 429]
+    assert right.status_code == 429 and not signed_in(client)
+    assert sign_in(client, "the right one", address="198.51.100.5").status_code == 302

@@ -275,3 +275,11 @@ def test_a_new_client_signs_in_with_password_and_code_through_the_forms(required
         client.post(VERIFY, {"code": next_code(TOTPDevice.objects.get()), "next": LISTING}).status_code == 302
     )
     assert client.get(LISTING).status_code == 200
+
+
+def test_the_account_page_leads_to_it(client):
+    client.force_login(person("Editors"))
+
+    page = client.get("/admin/account/").content.decode()
+
+    assert "Two-factor authentication" in page and SET_UP in page
