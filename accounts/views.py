@@ -83,7 +83,7 @@ def verify(request):
         else:
             device = _device_accepting(user, form.cleaned_data["code"])
             if device is not None:
-                login(request, device)
+                _passed(request, device)
                 if isinstance(device, StaticDevice):
                     left = device.token_set.count()
                     messages.warning(
@@ -101,6 +101,13 @@ def verify(request):
     elif request.method == "POST":
         status = 400
     return render(request, "accounts/verify.html", {"form": form, "next": _next(request)}, status=status)
+
+
+def _passed(request, device):
+    """The session passed its second factor: it gets a new key (a session id seen before this moment, by
+    whoever saw it, is worth nothing now) and remembers the device (django-otp)."""
+    request.session.cycle_key()
+    login(request, device)
 
 
 def _device_accepting(user, code):
@@ -136,7 +143,7 @@ def set_up(request):
                     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
                     device.confirmed = True
                     device.save()
-                    login(request, device)
+                    _passed(request, device)
                     return _show_backup_codes(request, _new_backup_codes(user))
             form.add_error("code", _("That code is not right, or has expired. Try the newest one."))
     context = {

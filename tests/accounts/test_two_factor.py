@@ -122,10 +122,12 @@ def test_each_sign_in_asks_for_the_code_and_a_wrong_one_keeps_the_door_shut(clie
 
     device = TOTPDevice.objects.get()
     device.throttle_reset()  # django-otp makes the next try wait a second after a wrong code
+    before = client.cookies["sessionid"].value
     right = client.post(VERIFY, {"code": next_code(device), "next": LISTING})
 
     assert right.status_code == 302 and right["Location"] == LISTING
     assert client.get(LISTING).status_code == 200
+    assert client.cookies["sessionid"].value != before  # a session id known before the code is worth nothing
 
 
 def test_a_user_with_a_device_cannot_set_up_another_to_get_round_it(client, required):
