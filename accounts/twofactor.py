@@ -17,8 +17,8 @@ from django_otp import user_has_device
 from campaigns.admin.views import VIEW_SIGNATURES
 
 # Admin addresses a signed-in but not yet verified user may still open: signing in and out, the password
-# reset, and the two-factor pages themselves.
-OPEN_BEFORE_VERIFYING = ("login/", "logout/", "password_reset/", "two-factor/", "jsi18n/")
+# reset, the two-factor pages themselves, and the icons every admin page loads (sprite/).
+OPEN_BEFORE_VERIFYING = ("login/", "logout/", "password_reset/", "two-factor/", "jsi18n/", "sprite/")
 
 
 def is_required(user):

@@ -152,7 +152,11 @@ def set_up(request):
         "required": is_required(user),
         "has_device": user_has_device(user, confirmed=True),
         "qr_code": segno.make(device.config_url, error="m").svg_inline(
-            scale=5, dark="#000", light="#fff", title=_("QR code to scan with your authenticator app")
+            scale=5,
+            omitsize=True,
+            dark="#000",
+            light="#fff",
+            title=_("QR code to scan with your authenticator app"),
         ),
         "secret": _grouped(device),
     }
