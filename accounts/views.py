@@ -26,6 +26,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.admin.views.account import PasswordResetView
 
+from accounts import notices
 from accounts.forms import CodeForm
 from accounts.twofactor import is_required
 from campaigns import ratelimit
@@ -144,7 +145,9 @@ def set_up(request):
                     device.confirmed = True
                     device.save()
                     _passed(request, device)
-                    return _show_backup_codes(request, _new_backup_codes(user))
+                    codes = _new_backup_codes(user)
+                    notices.tell_owner(user, notices.TURNED_ON)
+                    return _show_backup_codes(request, codes)
             form.add_error("code", _("That code is not right, or has expired. Try the newest one."))
     context = {
         "form": form,
@@ -190,6 +193,7 @@ def backup_codes(request):
         return redirect("accounts_two_factor_setup")
     with transaction.atomic():
         codes = _new_backup_codes(request.user)
+        notices.tell_owner(request.user, notices.NEW_BACKUP_CODES)
     return _show_backup_codes(request, codes)
 
 

@@ -10,6 +10,7 @@ from urllib.parse import quote
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core import mail
 from django.core.management import call_command
 from django.db.models import F
 from django.test import Client
@@ -32,7 +33,8 @@ def required(settings):
 
 
 def person(role, username=None):
-    user = get_user_model().objects.create_user(username or role.split()[0].lower(), password=PASSWORD)
+    username = username or role.split()[0].lower()
+    user = get_user_model().objects.create_user(username, f"{username}@example.org", PASSWORD)
     user.groups.add(Group.objects.get(name=role))
     return user
 
@@ -106,6 +108,25 @@ def test_after_setting_up_with_a_real_code_the_manager_gets_in_and_sees_backup_c
     assert TOTPDevice.objects.get().confirmed
     assert StaticDevice.objects.get().token_set.count() == 10
     assert not any(code in client.get(SET_UP).content.decode() for code in codes)  # shown once
+    [notice] = mail.outbox  # the owner hears of it, without a code or the key
+    assert notice.to == ["signature@example.org"]
+    assert notice.subject == "Two-factor authentication changed on your Stand Up For Privacy account"
+    assert "turned on for your account" in notice.body and "tell an administrator at once" in notice.body
+    assert not any(code in notice.body for code in codes)
+    assert TOTPDevice.objects.get(confirmed=True).key not in notice.body
+
+
+def test_new_backup_codes_replace_the_old_ones_and_the_owner_hears_of_it(client, required):
+    client.force_login(person("Signature managers"))
+    old = set_up_authenticator(client)
+    mail.outbox.clear()
+
+    page = client.post("/admin/two-factor/backup-codes/")
+
+    new = re.findall(r"<li><code>([a-z2-7]{8})</code></li>", page.content.decode())
+    assert len(new) == 10 and not set(new) & set(old)
+    assert set(StaticDevice.objects.get().token_set.values_list("token", flat=True)) == set(new)
+    assert "New backup codes were made" in mail.outbox[0].body
 
 
 def test_each_sign_in_asks_for_the_code_and_a_wrong_one_keeps_the_door_shut(client, required):
@@ -247,6 +268,7 @@ def test_an_administrator_resets_a_lost_device(client, required):
     call_command("reset_two_factor", "lost-phone", stdout=out)
 
     assert "Removed 2 two-factor device(s) of lost-phone" in out.getvalue()
+    assert "An administrator removed your two-factor authentication" in mail.outbox[-1].body
     assert not TOTPDevice.objects.exists() and not StaticDevice.objects.exists()
     assert client.get(LISTING)["Location"].startswith(SET_UP)  # even this session must set up anew
 
@@ -259,8 +281,10 @@ def test_the_pages_speak_the_admin_users_language(client, required):
     client.force_login(manager)
 
     page = client.get(SET_UP).content.decode()
+    set_up_authenticator(client)
 
     assert "Zwei-Faktor-Authentifizierung" in page
+    assert mail.outbox[0].subject.startswith("Zwei-Faktor-Authentifizierung Ihres Kontos")
 
 
 def test_a_new_client_signs_in_with_password_and_code_through_the_forms(required):

@@ -4,6 +4,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django_otp import devices_for_user
 
+from accounts import notices
+
 
 class Command(BaseCommand):
     help = (
@@ -24,6 +26,8 @@ class Command(BaseCommand):
         for device in devices_for_user(user, confirmed=None):
             device.delete()
             removed += 1
+        if removed:
+            notices.tell_owner(user, notices.RESET)  # so that the owner hears of it if they did not ask
         self.stdout.write(
             f"Removed {removed} two-factor device(s) of {username}: they set up a new one at their next sign-in."
         )
