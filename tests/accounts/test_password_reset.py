@@ -79,3 +79,14 @@ def test_no_address_is_kept(client, manager):
     counted = " ".join(ratelimit._memory.counts)
     assert "password-reset-client" in counted and "password-reset-address" in counted
     assert "203.0.113.7" not in counted and "boss@example.org" not in counted.lower()
+
+
+def test_limits_with_different_windows_count_side_by_side_in_memory():
+    """Without Redis both the signing limit (10 minutes) and the reset's (an hour) count in this process's
+    memory; one moving on to its window must not wipe the other's counts."""
+    for _ in range(2):
+        assert ratelimit.seconds_until_allowed("client", rate="2/10m", scope="signing") == 0
+        assert ratelimit.seconds_until_allowed("client", rate="2/1h", scope="reset") == 0
+
+    assert ratelimit.seconds_until_allowed("client", rate="2/10m", scope="signing") > 0
+    assert ratelimit.seconds_until_allowed("client", rate="2/1h", scope="reset") > 0
