@@ -110,16 +110,19 @@ def _in_networks(address, networks):
 # Counting attempts
 
 
-def seconds_until_allowed(key):
+def seconds_until_allowed(key, rate=None, scope="sign-attempts"):
     """Count one signing attempt of the client `key`; 0 if it may go ahead, else the seconds until its window
-    ends. Fixed windows: simple, and a burst at a window's edge gets at most twice the limit."""
-    limit, window = parse_rate(settings.SIGN_RATE_LIMIT)
+    ends. Fixed windows: simple, and a burst at a window's edge gets at most twice the limit.
+
+    Other limits count in their own `scope` at their own `rate` (the admin's password reset does:
+    accounts/views.py); SIGN_RATE_LIMIT when no rate is given."""
+    limit, window = parse_rate(rate or settings.SIGN_RATE_LIMIT)
     now = int(time.time())
     window_id = now // window
-    name = f"sign-attempts:{key}:{window_id}"
+    name = f"{scope}:{key}:{window_id}"
     attempts = _redis_incr(name, window) if settings.REDIS_URL else None
     if attempts is None:
-        attempts = _memory.incr(name, window_id)
+        attempts = _memory.incr(name, window_id, window)
     return 0 if attempts <= limit else window - now % window
 
 
@@ -176,24 +179,32 @@ def _incr_and_expire(name, window):
 
 
 class _MemoryCounter:
-    """Attempts per client in this process, for the current windows only (older ones are dropped)."""
+    """Attempts per client in this process, for the current windows only: a count is dropped once its window
+    has ended. Limits with windows of different lengths (one per rate) count side by side."""
 
     def __init__(self):
         self.lock = threading.Lock()
-        self.counts = {}
-        self.window_id = None
+        self.counts = {}  # name → attempts
+        self.ends = {}  # name → when its window ends (seconds since the epoch)
+        self.first_end = float("inf")
 
-    def incr(self, name, window_id):
+    def incr(self, name, window_id, window):
         with self.lock:
-            if window_id != self.window_id:
-                self.counts = {key: n for key, n in self.counts.items() if key.endswith(f":{window_id}")}
-                self.window_id = window_id
+            now = time.time()
+            if now >= self.first_end:  # a window has ended: drop its counts (a scan only then)
+                self.ends = {key: end for key, end in self.ends.items() if end > now}
+                self.counts = {key: n for key, n in self.counts.items() if key in self.ends}
+                self.first_end = min(self.ends.values(), default=float("inf"))
+            self.ends[name] = (window_id + 1) * window
+            self.first_end = min(self.first_end, self.ends[name])
             self.counts[name] = self.counts.get(name, 0) + 1
             return self.counts[name]
 
     def clear(self):
         with self.lock:
             self.counts.clear()
+            self.ends.clear()
+            self.first_end = float("inf")
 
 
 _memory = _MemoryCounter()

@@ -148,6 +148,13 @@ VARIABLES = [
         bool,
     ),
     Var("ADMIN_PATH", "admin", "Where the Wagtail admin is served: /<ADMIN_PATH>/."),
+    Var(
+        "REQUIRE_TWO_FACTOR",
+        None,
+        "Superusers and Signature managers must confirm each admin sign-in with an authenticator app's code: "
+        "on in production unless set to false, off elsewhere unless set to true.",
+        bool,
+    ),
     Var("TASK_RETRY_DELAY", 30, "Seconds before a failed mail is tried again; doubles each time.", int),
     Var(
         "TASK_TIMEOUT", 600, "Seconds after which a task still running is taken to have lost its worker.", int

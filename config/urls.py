@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts.views import ThrottledPasswordResetView
 from api import urls as api_urls
 from api import views as api_views
 from campaigns import urls as campaign_urls
@@ -12,6 +13,9 @@ from search import views as search_views
 from updates import urls as updates_urls
 
 urlpatterns = [
+    # Wagtail's "Forgotten password?" form, limited in how often it mails (accounts/views.py); its other
+    # steps (the link in the mail, the new password) are Wagtail's own, below.
+    path(f"{settings.ADMIN_PATH}/password_reset/", ThrottledPasswordResetView.as_view()),
     path(f"{settings.ADMIN_PATH}/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # The public API's description, the same in every language; the API itself is under each language's prefix.

@@ -1,5 +1,6 @@
 """Settings shared by every environment. Values that differ per deployment come from config.env."""
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -26,6 +27,7 @@ INSTALLED_APPS = [
     "delivery",
     "updates",
     "search",
+    "accounts",  # the admin's sign-in: lockout, throttled password reset, two-factor (accounts/)
     "ops",  # before django_tasks_db: its db_worker command replaces the library's (ops/management/commands)
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales: locale admin with sync options
@@ -47,6 +49,10 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_countries",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "django.contrib.auth",
@@ -83,9 +89,21 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed a second factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
+    # Who must pass one is sent to it before any other admin page (accounts/twofactor.py).
+    "accounts.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last: turns a login refused for too many failures into the lockout page (accounts/lockout.py).
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes counts failed logins and refuses a locked-out client before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -271,6 +289,37 @@ RATE_LIMIT_IPV6_PREFIX = env("RATE_LIMIT_IPV6_PREFIX")
 
 # The Wagtail admin's address: /admin/ unless ADMIN_PATH moves it (fewer login-page scanners find it).
 ADMIN_PATH = env("ADMIN_PATH").strip("/")
+
+# The admin's sign-in (accounts/). django-axes locks a client out of one account after AXES_FAILURE_LIMIT
+# wrong passwords, for AXES_COOLOFF_TIME after the last of them (a try while locked out starts it again);
+# LOGIN_ACCOUNT_FAILURE_LIMIT wrong passwords from anywhere within an hour lock the account itself for the
+# rest of that hour (OWASP ASVS 2.2.1: at most 100 failures an hour on one account). Clients are counted by
+# the same keyed hash of their address as the signing rate limit, in the shared cache, for the lock window
+# only: no address, and no attempt, is stored anywhere (accounts/lockout.py).
+AXES_HANDLER = "accounts.lockout.LoginAttempts"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_hash"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out"
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True  # someone who mistyped twice and then got in starts from nothing
+AXES_ENABLE_ADMIN = False  # nothing in the database to show: the counts live in the cache
+# Its log lines (a failure, a lockout, a success) name the username, the client's hash and the path only:
+# enough to see which account is being guessed and whether from one client or many.
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = []  # what would be hidden is the username, and a hash that is no address
+LOGIN_ACCOUNT_FAILURE_LIMIT = 50
+LOGIN_ACCOUNT_WINDOW = timedelta(hours=1)
+# "Forgot your password?" mails at most this often, per client and per address asked for (accounts/views.py).
+PASSWORD_RESET_RATE_PER_CLIENT = "5/1h"
+PASSWORD_RESET_RATE_PER_ADDRESS = "3/1h"
+
+# Two-factor authentication (django-otp: an authenticator app's codes, and backup codes). When on,
+# superusers and everyone who may see signatures must pass it after their password before any admin page,
+# and are taken to set it up first if they have not. Anyone who set it up passes it, required or not.
+# On in production unless REQUIRE_TWO_FACTOR=false; off in development and tests unless set.
+REQUIRE_TWO_FACTOR = bool(env("REQUIRE_TWO_FACTOR"))
+OTP_TOTP_ISSUER = env("SITE_NAME")
 
 # Content-Security-Policy (django-csp, ops.middleware): public pages load scripts, styles, fonts and images
 # from this site only (and images from the media bucket or its CDN), inline code never runs, nothing frames

@@ -31,6 +31,10 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "ops.staticfiles.MinifiedStaticFilesStorage"  # the own CSS and JS minified first
 }
 
+# Superusers and Signature managers confirm their sign-in with a second factor unless the operator says
+# otherwise (REQUIRE_TWO_FACTOR=false, e.g. behind a single sign-on that already asks for one).
+REQUIRE_TWO_FACTOR = env("REQUIRE_TWO_FACTOR") is not False
+
 # One JSON object per line, with the request id (ops/logs.py), for a log collector to parse.
 LOGGING["handlers"]["console"]["formatter"] = "json"  # noqa: F405
 

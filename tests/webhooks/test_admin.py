@@ -154,6 +154,27 @@ def test_a_delivery_is_listed_with_its_error_and_retried_by_hand(admin_client, s
     assert failed.status == "pending" and "ConnectionRefusedError" in failed.last_error
 
 
+@pytest.mark.parametrize(
+    ("next_url", "lands_on"),
+    [
+        ("/admin/webhooks_delivery/?status=failed", "/admin/webhooks_delivery/?status=failed"),
+        ("https://evil.example/phish", "/admin/webhooks_delivery/"),
+        ("//evil.example/phish", "/admin/webhooks_delivery/"),
+        ("javascript:alert(1)", "/admin/webhooks_delivery/"),
+    ],
+)
+def test_retry_now_goes_back_only_to_an_address_on_this_site(admin_client, settings, next_url, lands_on):
+    settings.WEBHOOKS_ALLOW_INTERNAL = True
+    endpoint = Endpoint.objects.create(name="CRM", url="http://127.0.0.1:9/", events=[SIGNATURE_CREATED])
+    failed = Delivery.objects.create(
+        endpoint=endpoint, event=SIGNATURE_CREATED, subject="signature:1", payload={}, status="failed"
+    )
+
+    response = admin_client.post(f"/admin/webhooks/delivery/{failed.pk}/retry/", {"next": next_url})
+
+    assert response.status_code == 302 and response["Location"] == lands_on
+
+
 @pytest.mark.parametrize("group", ["Editors", "Signature managers", "Translators"])
 @pytest.mark.parametrize(
     "url",
