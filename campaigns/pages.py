@@ -25,7 +25,7 @@ from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Locale, Page, TranslatableMixin
+from wagtail.models import Locale, Page, PagePermissionTester, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
@@ -83,6 +83,19 @@ class CampaignFormField(TranslatableMixin, AbstractFormField):
     class Meta(TranslatableMixin.Meta, AbstractFormField.Meta):
         verbose_name = _("extra question")
         verbose_name_plural = _("extra questions")
+
+
+class CampaignPermissionTester(PagePermissionTester):
+    """Wagtail's page permissions, except that deleting a page signed on (which deletes its signatures with
+    it: the database cascades) needs the permission to erase signatures. Editors may publish, and Wagtail
+    lets whoever may publish a page delete it: they could otherwise erase signers they may not even see.
+    A campaign nobody has signed yet is deleted as any page."""
+
+    def can_delete(self, ignore_bulk=False):
+        return super().can_delete(ignore_bulk) and (
+            self.user.has_perm(signatures.ERASE_SIGNATURES)
+            or not signatures.Signature.objects.filter(page_id=self.page.pk).exists()
+        )
 
 
 class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, AbstractEmailForm):
@@ -586,6 +599,9 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
 
     def get_submission_class(self):
         return signatures.Signature
+
+    def permissions_for_user(self, user):
+        return CampaignPermissionTester(user, self)
 
     def get_submissions_list_view_class(self):
         """Wagtail's submissions listing and export with formulas defused (the admin views import this

@@ -16,7 +16,7 @@ from campaigns.admin import urls
 from campaigns.admin.buttons import summary_button
 from campaigns.admin.listing import SignatureAdmin
 from campaigns.admin.panels import OpenCampaignsPanel
-from campaigns.admin.views import VIEW_SIGNATURES
+from campaigns.signatures import VIEW_SIGNATURES
 
 modeladmin_register(SignatureAdmin)
 
