@@ -172,3 +172,15 @@ def test_editors_may_delete_a_campaign_nobody_signed_but_not_one_people_signed(c
     assert not Page.objects.filter(pk=unsigned.pk).exists()
     assert Page.objects.filter(pk=campaign.pk).exists()
     assert Signature.objects.filter(pk=signature.pk).exists()
+
+
+@pytest.mark.parametrize("view", ["inspect", "history", "edit", "delete"])
+def test_other_roles_cannot_tell_which_signature_ids_exist(client, signature, view):
+    """A refusal for an id that exists and a 404 for one that does not would count the signatures."""
+    log_in(client, "Editors")
+
+    existing = client.get(f"{LISTING}{view}/{signature.pk}/")
+    missing = client.get(f"{LISTING}{view}/{signature.pk + 1000}/")
+
+    assert existing.status_code == missing.status_code == 302
+    assert existing["Location"] == missing["Location"] == "/admin/"
