@@ -37,6 +37,19 @@ from campaigns.panels import CampaignPageForm, EmbedSnippetPanel
 from home import site_structure
 
 
+class SignedPagesPermissionTester(PagePermissionTester):
+    """Wagtail's page permissions, except that deleting a page that was signed on, or one above such pages,
+    needs the permission to erase signatures: deleting a page deletes the signatures made on it (the
+    database cascades). Editors may publish, and Wagtail lets whoever may publish a page delete it; they
+    could otherwise erase signers they may not even see. A campaign nobody signed is deleted as any page."""
+
+    def can_delete(self, ignore_bulk=False):
+        return super().can_delete(ignore_bulk) and (
+            self.user.has_perm(signatures.ERASE_SIGNATURES)
+            or not signatures.Signature.objects.filter(page__path__startswith=self.page.path).exists()
+        )
+
+
 class CampaignIndexPage(site_structure.KnownRestrictionsMixin, Page):
     """Lists a locale's campaigns: open ones first, then closed ones."""
 
@@ -54,6 +67,10 @@ class CampaignIndexPage(site_structure.KnownRestrictionsMixin, Page):
 
     class Meta:
         verbose_name = _("campaign list")
+
+    def permissions_for_user(self, user):
+        # Only a role with Wagtail's bulk_delete (none of home's roles has it) may delete a page with children.
+        return SignedPagesPermissionTester(user, self)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -83,19 +100,6 @@ class CampaignFormField(TranslatableMixin, AbstractFormField):
     class Meta(TranslatableMixin.Meta, AbstractFormField.Meta):
         verbose_name = _("extra question")
         verbose_name_plural = _("extra questions")
-
-
-class CampaignPermissionTester(PagePermissionTester):
-    """Wagtail's page permissions, except that deleting a page signed on (which deletes its signatures with
-    it: the database cascades) needs the permission to erase signatures. Editors may publish, and Wagtail
-    lets whoever may publish a page delete it: they could otherwise erase signers they may not even see.
-    A campaign nobody has signed yet is deleted as any page."""
-
-    def can_delete(self, ignore_bulk=False):
-        return super().can_delete(ignore_bulk) and (
-            self.user.has_perm(signatures.ERASE_SIGNATURES)
-            or not signatures.Signature.objects.filter(page_id=self.page.pk).exists()
-        )
 
 
 class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, AbstractEmailForm):
@@ -601,7 +605,7 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
         return signatures.Signature
 
     def permissions_for_user(self, user):
-        return CampaignPermissionTester(user, self)
+        return SignedPagesPermissionTester(user, self)
 
     def get_submissions_list_view_class(self):
         """Wagtail's submissions listing and export with formulas defused (the admin views import this

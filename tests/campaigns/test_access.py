@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 import openpyxl
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
-from wagtail.models import Page
+from wagtail.models import GroupPagePermission, Page
 
 from campaigns.signatures import Signature, signature_count
 from tests.builders import build_campaign, build_index, build_signature, build_site, log_in
@@ -184,3 +185,19 @@ def test_other_roles_cannot_tell_which_signature_ids_exist(client, signature, vi
 
     assert existing.status_code == missing.status_code == 302
     assert existing["Location"] == missing["Location"] == "/admin/"
+
+
+def test_a_page_above_signed_campaigns_is_not_deleted_by_a_role_that_may_not_erase(
+    client, campaign, signature
+):
+    """A role given Wagtail's bulk_delete (none of ours has it) could delete a whole tree: not over signers."""
+    editors = Group.objects.get(name="Editors")
+    bulk_delete = Permission.objects.get(content_type__app_label="wagtailcore", codename="bulk_delete_page")
+    GroupPagePermission.objects.create(group=editors, page=Page.get_first_root_node(), permission=bulk_delete)
+    index = campaign.get_parent()
+    log_in(client, "Editors")
+
+    client.post(f"/admin/pages/{index.pk}/delete/")
+
+    assert Page.objects.filter(pk=index.pk).exists()
+    assert Signature.objects.filter(pk=signature.pk).exists()
