@@ -395,7 +395,7 @@ def signers_data(world):
     return (
         list(Signature.objects.filter(pk=signature.pk).values()),
         list(WebhookDelivery.objects.filter(signature_id=signature.pk).values("pk", "status")),
-        list(PetitionDocument.objects.values("pk", "pdf")),
+        list(PetitionDocument.objects.values_list("pk", "status")),
     )
 
 
