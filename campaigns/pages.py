@@ -69,7 +69,8 @@ class CampaignIndexPage(site_structure.KnownRestrictionsMixin, Page):
         verbose_name = _("campaign list")
 
     def permissions_for_user(self, user):
-        # Only a role with Wagtail's bulk_delete (none of home's roles has it) may delete a page with children.
+        # Deleting the list deletes its campaigns and their signatures. Only a role with Wagtail's bulk_delete
+        # (none of home's roles has it) may delete a page with children, and then not over signers either.
         return SignedPagesPermissionTester(user, self)
 
     def get_context(self, request, *args, **kwargs):
