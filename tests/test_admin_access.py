@@ -9,13 +9,13 @@ the signature, an editing session on it). Views that address any model by its ap
 the signature, since that is where a careless generic view would show it.
 
 Each role (anonymous, a logged-in user without admin access, Editors, Translators, Wagtail's Moderators,
-Signature managers, and a superuser as a reference) requests every URL with GET and with an empty POST.
-No answer may be a 500 (but the upstream ones listed in `UPSTREAM_500`, each with its reason). A role
-without the Signature permission gets no signer's name or address in any answer (body or headers), and no
-request of theirs changes or deletes anything of the signer's. Each request runs in a savepoint that is
-rolled back, so what one request does (an Editor may unpublish the page) does not change what the next one
-sees. The objects are made once for all roles (a module-scoped fixture in a transaction rolled back at the
-end): the walk is about 3,800 requests.
+Signature managers, and a superuser as a reference) requests every URL with GET and with an empty POST. No
+answer may be a 500 (but the upstream ones listed in `UPSTREAM_500`, each with its reason). A role without the
+Signature permission gets no signer's name or address in any answer (body or headers), and no request of
+theirs changes or deletes anything of the signer's. Each request runs in a savepoint that is rolled back, so
+what one request does (an Editor may unpublish the page) does not change what the next one sees. Every
+listing, search, chooser and history is also searched for the signer's name. The objects are made once for all
+roles (a module-scoped fixture in a transaction rolled back at the end): the walk is about 3,800 requests.
 
 A URL whose parameters cannot be filled from the objects below makes the test fail until `by_url()` (or,
 for a parameter met for the first time, `by_parameter()`) says what to put there: a new admin view is never
@@ -448,6 +448,37 @@ def answer(client, method, path, url):
         return 500, problem, False
     problem = f"{response.status_code}" if response.status_code >= 500 else None
     return response.status_code, problem, any(mark in text_of(response).lower() for mark in SIGNER_MARKS)
+
+
+# Views that list, search or choose: each is also searched for the signer (`?q=` their last name).
+SEARCHABLE = re.compile(r"search|index|list|choose|explore|history")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_admin_search_finds_the_signer_for_a_role_that_may_not_see_them(world, client, role):
+    """Every listing, search, chooser and history of the admin, searched for the signer's last name: the
+    answer holds their address only for a role that may see signers. (The name itself may be echoed back
+    in the search box; the address is not.)"""
+    client = as_role(client, role)
+    urls = [url for url in admin_urls() if SEARCHABLE.search(url.name.rsplit(":", 1)[-1])]
+    found, problems = set(), []
+    for url in urls:
+        path = url.path(world)
+        try:
+            response = client.get(path, {"q": LAST_NAME})
+        except Exception as error:  # a 500 from the test client
+            problems.append(f"GET {path}?q=…: {type(error).__name__}: {error}")
+            continue
+        if response.status_code >= 500:
+            problems.append(f"GET {path}?q=…: {response.status_code}")
+        elif EMAIL in text_of(response).replace("%40", "@"):
+            found.add(url.name)
+
+    assert not problems, "\n".join(problems)
+    if role in MAY_SEE_SIGNERS:  # the search reaches the signer where it should, so it would elsewhere
+        assert "campaigns_signature_modeladmin_index" in found
+    else:
+        assert not found
 
 
 def test_every_known_upstream_500_names_an_admin_url():
