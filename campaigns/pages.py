@@ -25,7 +25,7 @@ from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Locale, Page, TranslatableMixin
+from wagtail.models import Locale, Page, PagePermissionTester, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
@@ -35,6 +35,19 @@ from campaigns.fields import LocalisedNumberField
 from campaigns.forms import PetitionFormBuilder, question_name
 from campaigns.panels import CampaignPageForm, EmbedSnippetPanel
 from home import site_structure
+
+
+class SignedPagesPermissionTester(PagePermissionTester):
+    """Wagtail's page permissions, except that deleting a page that was signed on, or one above such pages,
+    needs the permission to erase signatures: deleting a page deletes the signatures made on it (the
+    database cascades). Editors may publish, and Wagtail lets whoever may publish a page delete it; they
+    could otherwise erase signers they may not even see. A campaign nobody signed is deleted as any page."""
+
+    def can_delete(self, ignore_bulk=False):
+        return super().can_delete(ignore_bulk) and (
+            self.user.has_perm(signatures.ERASE_SIGNATURES)
+            or not signatures.Signature.objects.filter(page__path__startswith=self.page.path).exists()
+        )
 
 
 class CampaignIndexPage(site_structure.KnownRestrictionsMixin, Page):
@@ -54,6 +67,11 @@ class CampaignIndexPage(site_structure.KnownRestrictionsMixin, Page):
 
     class Meta:
         verbose_name = _("campaign list")
+
+    def permissions_for_user(self, user):
+        # Deleting the list deletes its campaigns and their signatures. Only a role with Wagtail's bulk_delete
+        # (none of home's roles has it) may delete a page with children, and then not over signers either.
+        return SignedPagesPermissionTester(user, self)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -586,6 +604,9 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
 
     def get_submission_class(self):
         return signatures.Signature
+
+    def permissions_for_user(self, user):
+        return SignedPagesPermissionTester(user, self)
 
     def get_submissions_list_view_class(self):
         """Wagtail's submissions listing and export with formulas defused (the admin views import this

@@ -57,6 +57,11 @@ REPEAT_NOTICE_INTERVAL = timedelta(days=1)
 # of rows, one index scan.
 COUNTER_SHARDS = 8
 
+# Who may see signers' personal data, and who may erase it: the "Signature managers" group and superusers
+# (home/migrations/0002_roles.py). Every view that shows a signer, and every action that deletes one, asks.
+VIEW_SIGNATURES = "campaigns.view_signature"
+ERASE_SIGNATURES = "campaigns.delete_signature"
+
 
 class Signature(AbstractFormSubmission):
     """One person's signature on one campaign, shared by all the campaign's locale variants.
@@ -133,7 +138,9 @@ class Signature(AbstractFormSubmission):
         ]
 
     def __str__(self):
-        return f"{self.first_name} {self.last_name} <{self.email}>".strip()
+        """Names no signer: this is what Wagtail writes into audit-log labels, page titles and messages,
+        which reach people who may not see signers (the site history, a history page's title)."""
+        return _("Signature %(number)s on “%(campaign)s”") % {"number": self.pk, "campaign": self.page.title}
 
     def get_data(self):
         """The row as Wagtail's Forms listing and CSV/XLSX export read it (see CampaignPage.get_data_fields)."""

@@ -1,9 +1,10 @@
 """The campaigns app's registrations with Wagtail's admin. What they register lives in `campaigns/admin/`.
 
 Personal data is shown only to users with the Signature permissions ("Signature managers" and
-superusers, see home/migrations/0002_roles.py): the Signatures area and its exports, forgetting a
-person, the summaries, and Wagtail's own per-page form submissions, which would otherwise be open to
-everyone who may edit the page.
+superusers, see home/migrations/0002_roles.py): the Signatures area (listing, exports, each signature and
+its history), forgetting a person, the summaries, and Wagtail's own per-page form submissions, which would
+otherwise be open to everyone who may edit the page. tests/test_admin_access.py walks every admin URL to
+prove it.
 """
 
 from django.templatetags.static import static
@@ -16,7 +17,7 @@ from campaigns.admin import urls
 from campaigns.admin.buttons import summary_button
 from campaigns.admin.listing import SignatureAdmin
 from campaigns.admin.panels import OpenCampaignsPanel
-from campaigns.admin.views import VIEW_SIGNATURES
+from campaigns.signatures import VIEW_SIGNATURES
 
 modeladmin_register(SignatureAdmin)
 

@@ -7,6 +7,7 @@ created or edited by hand.
 from django.conf import settings
 from django.contrib.admin import DateFieldListFilter
 from django.contrib.admin import display as admin_display
+from django.core.exceptions import PermissionDenied
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext
@@ -17,21 +18,21 @@ from wagtail_modeladmin.options import ModelAdmin
 
 from campaigns.admin import views
 from campaigns.admin.filters import CampaignFilter, ConfirmedFilter, LocaleFilter
-from campaigns.signatures import Signature
+from campaigns.signatures import VIEW_SIGNATURES, Signature
 
 
 class SignaturePermissionHelper(PermissionHelper):
-    """Signatures are listed, inspected and erased; never created or edited by hand.
+    """Signatures are listed, inspected (with their history) and erased; never created or edited by hand.
 
     Deleting one row here would bypass the count, so deletion goes through "Forget a person" (or
     Wagtail's submissions listing, see `views.SubmissionsDeleteView`), which keep the count right.
     """
 
     def user_can_list(self, user):
-        return user.has_perm(views.VIEW_SIGNATURES)
+        return user.has_perm(VIEW_SIGNATURES)
 
     def user_can_inspect_obj(self, user, obj):
-        return self.inspect_view_enabled and user.has_perm(views.VIEW_SIGNATURES)
+        return self.inspect_view_enabled and user.has_perm(VIEW_SIGNATURES)
 
     def user_can_create(self, user):
         return False
@@ -58,6 +59,7 @@ class SignatureAdmin(ModelAdmin):
     inspect_view_enabled = True
     index_view_class = views.SignatureIndexView
     inspect_view_class = views.SignatureInspectView
+    history_view_class = views.SignatureHistoryView
     index_template_name = "campaigns/admin/signature_index.html"
     permission_helper_class = SignaturePermissionHelper
     button_helper_class = SignatureButtonHelper
@@ -83,6 +85,24 @@ class SignatureAdmin(ModelAdmin):
     list_per_page = 50
     inspect_view_fields_exclude = ("email_normalised", "repeat_notice_sent_at")
 
+    # modeladmin looks the signature up in the view's constructor, before any permission is checked: a
+    # user without the permission is refused first, so that a 404 or a 403 does not tell which ids exist.
+    def inspect_view(self, request, instance_pk):
+        _refuse_without_permission(request.user)
+        return super().inspect_view(request, instance_pk)
+
+    def history_view(self, request, instance_pk):
+        _refuse_without_permission(request.user)
+        return super().history_view(request, instance_pk)
+
+    def edit_view(self, request, instance_pk):
+        _refuse_without_permission(request.user)
+        return super().edit_view(request, instance_pk)
+
+    def delete_view(self, request, instance_pk):
+        _refuse_without_permission(request.user)
+        return super().delete_view(request, instance_pk)
+
     @admin_display(description=_("signer"), ordering="email")
     def signer(self, obj):
         """Name and address in one column, so the listing fits beside its filters."""
@@ -105,6 +125,11 @@ class SignatureAdmin(ModelAdmin):
     @admin_display(description=_("newsletter"), ordering="newsletter_opt_in")
     def newsletter(self, obj):
         return _yes_no(obj.newsletter_opt_in)
+
+
+def _refuse_without_permission(user):
+    if not user.has_perm(VIEW_SIGNATURES):
+        raise PermissionDenied
 
 
 def _yes_no(value):

@@ -1,6 +1,7 @@
 """Admin views over signatures. Each checks a Signature permission; the rules live in the services.
 
-- `SignatureIndexView`: the modeladmin listing, with streaming CSV/XLSX export of what it shows.
+- `SignatureIndexView`: the modeladmin listing, with streaming CSV/XLSX export of what it shows;
+  `SignatureInspectView`, `SignatureHistoryView`: one signature, and what the audit log says of it.
 - `ForgetPersonView`: erase one person everywhere (`privacy.forget_person`), after a confirm step.
 - `SummaryIndexView`, `CampaignSummaryView`: a campaign's totals and chart (`reports.campaign_summary`).
 - `SubmissionsListView`: Wagtail's own submissions listing of a petition, its exports made formula-safe.
@@ -19,17 +20,14 @@ from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.contrib.forms import views as wagtail_forms_views
-from wagtail_modeladmin.views import IndexView, InspectView
+from wagtail_modeladmin.views import HistoryView, IndexView, InspectView
 
 from campaigns import goals, privacy, reports
 from campaigns.admin.exports import SignatureExport, export_filename, spreadsheet_text
 from campaigns.admin.filters import ListingQuery
 from campaigns.formfields import SignerEmailField
 from campaigns.pages import CampaignPage
-from campaigns.signatures import Signature, normalise_email
-
-VIEW_SIGNATURES = "campaigns.view_signature"
-ERASE_SIGNATURES = "campaigns.delete_signature"
+from campaigns.signatures import ERASE_SIGNATURES, VIEW_SIGNATURES, Signature, normalise_email
 
 
 class SignatureIndexView(IndexView):
@@ -81,6 +79,19 @@ class SignatureInspectView(InspectView):
         if not _is_id(instance_pk):
             raise Http404
         super().__init__(model_admin, instance_pk)
+
+
+class SignatureHistoryView(HistoryView):
+    """What Wagtail's audit log recorded about one signature. modeladmin's own history view checks no
+    permission at all (only admin access), so it is closed here like the inspect view."""
+
+    def __init__(self, model_admin, instance_pk):
+        if not _is_id(instance_pk):
+            raise Http404
+        super().__init__(model_admin, instance_pk)
+
+    def check_action_permitted(self, user):
+        return self.permission_helper.user_can_inspect_obj(user, self.instance)
 
 
 def _is_id(text):

@@ -1,10 +1,11 @@
 """Who may see signers' personal data, checked address by address and role by role.
 
 Every admin URL that shows or changes signatures, the project's and Wagtail's own forms views alike, is
-requested as an anonymous visitor, as each role without the Signature permissions (Editors, Translators
-and Wagtail's Moderators) and as a Signature manager. The first three are refused and learn nothing (the
-signer's address is nowhere in the reply, nothing is erased); the manager gets the page, whose reply does
-hold the address, so a refusal is never mistaken for an empty page.
+requested with the query strings and forms that matter (search, filters, exports, erasure) as an anonymous
+visitor, as each role without the Signature permissions (Editors, Translators and Wagtail's Moderators) and
+as a Signature manager. The first three are refused and learn nothing (the signer's address is nowhere in
+the reply, nothing is erased); the manager gets the page, whose reply does hold the address, so a refusal
+is never mistaken for an empty page. `tests/test_admin_access.py` walks every other admin URL the same way.
 """
 
 import io
@@ -13,7 +14,9 @@ from dataclasses import dataclass
 
 import openpyxl
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
+from wagtail.models import GroupPagePermission, Page
 
 from campaigns.signatures import Signature, signature_count
 from tests.builders import build_campaign, build_index, build_signature, build_site, log_in
@@ -49,6 +52,7 @@ ADDRESSES = [
     Address("signatures csv export", LISTING, data=(("export", "csv"),)),
     Address("signatures xlsx export", LISTING, data=(("export", "xlsx"),)),
     Address("signature inspected", LISTING + "inspect/{pk}/"),
+    Address("signature history", LISTING + "history/{pk}/"),
     Address("campaign summaries", "/admin/campaigns/signature/summary/"),
     Address("campaign summary", "/admin/campaigns/signature/summary/{page}/"),
     Address("forget a person: form", "/admin/campaigns/signature/forget/"),
@@ -74,6 +78,7 @@ ADDRESSES = [
 ]
 # Pages that show no signer's address even to a manager (counts, titles, a form), closed to others all the same.
 NO_ADDRESS_SHOWN = {
+    "signature history",  # what the audit log recorded, under the signature's title, which names no one
     "campaign summaries",
     "campaign summary",
     "forget a person: form",
@@ -150,3 +155,49 @@ def test_the_list_of_addresses_covers_every_signatures_admin_url():
     for name in ("list_submissions", "list_submissions_results", "delete_submissions"):
         path = reverse(f"wagtailforms:{name}", args=[1])
         assert path.replace("/1/", "/{page}/") in covered, name
+
+
+def test_a_signature_is_titled_without_its_signers_name_or_address(campaign, signature):
+    """The title is what Wagtail shows on history pages and writes into audit-log labels."""
+    assert str(signature) == f"Signature {signature.pk} on “Ban face recognition”"
+
+
+def test_editors_may_delete_a_campaign_nobody_signed_but_not_one_people_signed(client, campaign, signature):
+    """Deleting a page deletes the signatures made on it: that is erasing signers, for Signature managers."""
+    unsigned = build_campaign(campaign.get_parent(), title="A draft nobody signed", slug="draft")
+    log_in(client, "Editors")
+
+    client.post(f"/admin/pages/{unsigned.pk}/delete/")
+    client.post(f"/admin/pages/{campaign.pk}/delete/")
+
+    assert not Page.objects.filter(pk=unsigned.pk).exists()
+    assert Page.objects.filter(pk=campaign.pk).exists()
+    assert Signature.objects.filter(pk=signature.pk).exists()
+
+
+@pytest.mark.parametrize("view", ["inspect", "history", "edit", "delete"])
+def test_other_roles_cannot_tell_which_signature_ids_exist(client, signature, view):
+    """A refusal for an id that exists and a 404 for one that does not would count the signatures."""
+    log_in(client, "Editors")
+
+    existing = client.get(f"{LISTING}{view}/{signature.pk}/")
+    missing = client.get(f"{LISTING}{view}/{signature.pk + 1000}/")
+
+    assert existing.status_code == missing.status_code == 302
+    assert existing["Location"] == missing["Location"] == "/admin/"
+
+
+def test_a_page_above_signed_campaigns_is_not_deleted_by_a_role_that_may_not_erase(
+    client, campaign, signature
+):
+    """A role given Wagtail's bulk_delete (none of ours has it) could delete a whole tree: not over signers."""
+    editors = Group.objects.get(name="Editors")
+    bulk_delete = Permission.objects.get(content_type__app_label="wagtailcore", codename="bulk_delete_page")
+    GroupPagePermission.objects.create(group=editors, page=Page.get_first_root_node(), permission=bulk_delete)
+    index = campaign.get_parent()
+    log_in(client, "Editors")
+
+    client.post(f"/admin/pages/{index.pk}/delete/")
+
+    assert Page.objects.filter(pk=index.pk).exists()
+    assert Signature.objects.filter(pk=signature.pk).exists()
