@@ -1,0 +1,156 @@
+"""Signing an address tells nothing about whether it had signed: not the reply, not its cookie, not the work
+the request does, not how long it takes. Someone who types a person's address into the form learns nothing
+that a fresh address would not have told them (the person's own inbox may: campaigns.emails)."""
+
+import base64
+import difflib
+import re
+import statistics
+import time
+from itertools import count
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from campaigns import confirmation
+from campaigns.signatures import Signature
+from tests.campaigns.conftest import ORIGIN
+from webhooks.models import SIGNATURE_CREATED, Endpoint
+
+pytestmark = pytest.mark.django_db
+
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+COOKIE = confirmation.RESEND_COOKIE
+# What is fresh in every reply, whoever signs: the cookie's value (compared apart below) and the request's id
+# for the logs (ops.logs). Their length and characters are compared; their values cannot be.
+FRESH_EVERY_TIME = ("Set-Cookie", "X-Request-ID")
+# How each kind of reply is asked for: a browser without JavaScript, and petition.js.
+WAYS = {"form": {}, "json": {"HTTP_ACCEPT": "application/json"}}
+# A cookie value a browser keeps as it is, without quotes.
+COOKIE_CHARACTERS = re.compile(r"[A-Za-z0-9_\-:]+")
+
+_numbers = count(1)
+
+
+@pytest.fixture
+def campaign(campaign, settings):
+    """A petition that does all a petition can after a signature: asks to confirm, mails the team, and an
+    endpoint takes every new signature. Signers may sign as often as these tests need."""
+    settings.SIGN_RATE_LIMIT = "100000/1m"
+    campaign.confirmation_required = True
+    campaign.to_address = "team@example.org"
+    campaign.save_revision().publish()
+    Endpoint.objects.create(name="CRM", url="https://crm.example.org/hook", events=[SIGNATURE_CREATED])
+    return campaign
+
+
+def fresh_address():
+    return f"fresh{next(_numbers)}@example.org"
+
+
+def known_address(client, campaign, sign_data, notice_due):
+    """An address that has signed; its "already signed" notice is due unless `notice_due` is False (it has had
+    today's)."""
+    address = f"known{next(_numbers)}@example.org"
+    for _ in range(1 if notice_due else 2):
+        post(client, campaign, sign_data, address)
+    return address
+
+
+def post(client, campaign, sign_data, address, **headers):
+    return client.post(campaign.url, sign_data(email=address), HTTP_ORIGIN=ORIGIN, **headers)
+
+
+def visible(response):
+    """All a reply shows a prober, less what is fresh every time: status, body, headers, the cookie's attributes."""
+    cookie = response.cookies[COOKIE]
+    headers = {name: value for name, value in response.items() if name not in FRESH_EVERY_TIME}
+    headers["X-Request-ID"] = len(response["X-Request-ID"])
+    # Not `expires`: the clock's time plus max-age.
+    attributes = {name: cookie[name] for name in ("path", "max-age", "httponly", "samesite", "secure")}
+    return response.status_code, response.content, headers, attributes, len(cookie.value)
+
+
+@pytest.mark.parametrize("way", WAYS)
+@pytest.mark.parametrize("notice_due", [True, False], ids=["notice-due", "notice-sent-today"])
+def test_a_known_address_gets_the_reply_a_fresh_one_gets(client, campaign, sign_data, way, notice_due):
+    known = known_address(client, campaign, sign_data, notice_due)
+
+    first = post(client, campaign, sign_data, fresh_address(), **WAYS[way])
+    again = post(client, campaign, sign_data, known, **WAYS[way])
+
+    assert visible(again) == visible(first)
+    for reply in (first, again):
+        assert COOKIE_CHARACTERS.fullmatch(reply.cookies[COOKIE].value)
+
+
+def test_the_cookie_holds_nothing_that_can_be_compared(client, campaign, sign_data):
+    """The cookie of someone signing again does not carry their signature's key, readable or not: it has no
+    more in common with the cookie of their first signature than two strangers' cookies have."""
+    address = "ada@example.org"
+    first = post(client, campaign, sign_data, address).cookies[COOKIE].value
+    again = post(client, campaign, sign_data, address).cookies[COOKIE].value  # a repeat due its notice
+    stranger = post(client, campaign, sign_data, fresh_address()).cookies[COOKIE].value
+    key = Signature.objects.get(email=address).confirmation_key
+
+    for cookie in (first, again):
+        assert key not in cookie
+        assert key.encode() not in base64.urlsafe_b64decode(cookie + "=" * (-len(cookie) % 4))
+
+    def in_common(a, b):
+        return difflib.SequenceMatcher(None, a, b, autojunk=False).find_longest_match().size
+
+    # What any two cookies share (a format's version byte and the minute they were made), and no more.
+    assert in_common(first, again) <= in_common(first, stranger) + 4
+
+
+@pytest.mark.parametrize("notice_due", [True, False], ids=["notice-due", "notice-sent-today"])
+def test_a_known_address_costs_the_same_statements_as_a_fresh_one(
+    client, campaign, sign_data, settings, notice_due
+):
+    """With the production task queue (rows in the database), a signature does the same work in the request
+    whatever the address's history: the one signing statement and one queued task; the rest is the worker's."""
+    settings.TASKS = DATABASE_QUEUE
+    known = known_address(client, campaign, sign_data, notice_due)
+    post(client, campaign, sign_data, fresh_address())  # the process has read the site and the endpoints
+
+    def statements(address):
+        with CaptureQueriesContext(connection) as queries:
+            post(client, campaign, sign_data, address)
+        # What each statement does and to which table; the values differ, of course.
+        return [
+            re.match(r'(\w+)[^"]*"(\w+)"', query["sql"]).groups()
+            for query in queries
+            if not query["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
+        ]
+
+    assert statements(known) == statements(fresh_address())
+
+
+def test_a_known_address_takes_as_long_as_a_fresh_one(client, campaign, sign_data, settings):
+    """Timed through the whole request, alternating fresh and known addresses, with the production task queue.
+
+    Not a speed test: two medians of the same run are compared with each other, and the allowance is the noise
+    of this run itself (how far the medians of two halves of one kind lie apart, and a tenth of a request), so
+    a loaded machine widens it for both kinds alike. A request that did a first signature's follow-up work
+    itself (a mail queued, the team's mail, the endpoint's delivery) took a third longer here."""
+    settings.TASKS = DATABASE_QUEUE
+    rounds = 60
+    known = [known_address(client, campaign, sign_data, notice_due=False) for _ in range(rounds)]
+    for _ in range(5):  # warm up: the site, the endpoints, the statements prepared
+        post(client, campaign, sign_data, fresh_address())
+    timings = {"fresh": [], "known": []}
+    for n in range(rounds):
+        order = [("fresh", fresh_address()), ("known", known[n])]
+        for kind, address in order if n % 2 else reversed(order):
+            start = time.perf_counter()
+            post(client, campaign, sign_data, address)
+            timings[kind].append(time.perf_counter() - start)
+
+    median = {kind: statistics.median(values) for kind, values in timings.items()}
+    noise = max(
+        abs(statistics.median(values[::2]) - statistics.median(values[1::2])) for values in timings.values()
+    )
+    allowance = 3 * noise + 0.1 * min(median.values())
+    assert abs(median["fresh"] - median["known"]) <= allowance, (median, noise)
