@@ -330,6 +330,7 @@ def sign(page, form, client=None, partner=None):
     # spoiling it; alone, no transaction is opened at all (one round trip).
     with transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext():
         stored, pk, key = _insert(signature, now - REPEAT_NOTICE_INTERVAL)
+    # The request's one other statement (a task row, in production), the same whatever happened.
     transaction.on_commit(functools.partial(follow_up.enqueue, pk, page.pk, stored))
     return SigningResult(
         Outcome.SIGNED, signature=signature if stored else None, created=stored, resend_key=key
@@ -341,7 +342,9 @@ def follow_up(signature_id, page_id, new):
     """What follows a signing, in the worker: announce a `new` signature (`signed`) or a repeat due its notice
     (`signed_again`: the earlier signature), each with the locale variant signed now (`page_id`). Queued for a
     repeat not due a notice too, with no `signature_id`, and then does nothing: see `sign`."""
-    signature = Signature.objects.filter(pk=signature_id).first() if signature_id is not None else None
+    if signature_id is None:
+        return
+    signature = Signature.objects.filter(pk=signature_id).first()
     page = Page.objects.filter(pk=page_id).first()
     if signature is None or page is None:  # erased since, or the page deleted: nothing to announce
         return
