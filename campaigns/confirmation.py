@@ -3,11 +3,11 @@
 - **Send it again.** The reply to a signature on a petition with confirmation on sets a cookie in the signer's
   browser (`RESEND_COOKIE`, readable only by the server, sent only to the "send it again" address) holding the
   signature's random confirmation key, encrypted (`resend_token`). The "send it again" button on the thank-you
-  state posts to campaigns.views.resend_confirmation, which resends the link only to the address of that key: no
-  address is ever typed in, so the button cannot be aimed at someone else's inbox. Every signing reply sets such
+  state posts to campaigns.views.resend_confirmation, which has the worker resend the link only to the address of
+  that key (`send_again`): no address is ever typed in, so the button cannot be aimed at someone else's inbox. Every signing reply sets such
   a cookie, made the same way, a repeat's and a bot's too (theirs hold a random key that names no waiting
   signature, unless a repeat signer's signature still waits), and the button answers the same whatever happened,
-  so neither tells whether an address had signed. Each signature may have its link sent again RESEND_LIMIT
+  and takes as long (one task queued for any cookie of ours), so neither tells whether an address had signed. Each signature may have its link sent again RESEND_LIMIT
   times, at most once per RESEND_INTERVAL, and each browser's presses are rate-limited like signing.
 - **One reminder.** `due_reminders` finds the signatures still waiting `confirmation_reminder_hours` (the
   campaign's setting, 24 by default) after signing, whose link has not expired; `send_reminders` (the
@@ -28,6 +28,7 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django_tasks import task
 
 from campaigns import ratelimit
 from campaigns.signatures import CONFIRMATION_MAX_AGE, Signature, new_confirmation_key
@@ -115,18 +116,27 @@ def _key_of(token):
 
 
 def resend(token, client=None):
-    """Send the confirmation link again to the signature `token` names, if it still waits and may have it again.
+    """Have the confirmation link sent again to the signature `token` names, if it still waits and may have it
+    again (the worker decides: `send_again`).
 
     Returns the seconds the client must wait when it pressed too often (rate limit), else 0, whether or not a
-    mail went: the reply must not tell. Only a valid, unexpired token from the signing reply names a signature.
+    mail went: the reply must not tell, nor the time it takes, so any token from a signing reply queues the
+    same one task, whatever it names. Only a valid, unexpired token names a signature.
     """
     if client is not None:
         wait = ratelimit.seconds_until_allowed(f"resend:{client}")
         if wait:
             return wait
     key = _key_of(token or "")
-    if key is None:
-        return 0
+    if key is not None:
+        transaction.on_commit(lambda: send_again.enqueue(key))
+    return 0
+
+
+@task()
+def send_again(key):
+    """Send the confirmation link again to the signature with confirmation key `key`, if it still waits and
+    has not had it RESEND_LIMIT times, nor in the last RESEND_INTERVAL; otherwise nothing."""
     now = timezone.now()
     # Conditional, so two presses at once send one mail, and the limits hold whoever presses.
     waiting = Signature.objects.filter(
@@ -144,7 +154,6 @@ def resend(token, client=None):
             from campaigns import emails
 
             transaction.on_commit(lambda: emails.send_confirmation.enqueue(pk))
-    return 0
 
 
 # The reminder

@@ -12,6 +12,7 @@ from itertools import count
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from campaigns import confirmation
 from campaigns.signatures import Signature
@@ -72,6 +73,15 @@ def visible(response):
     return response.status_code, response.content, headers, attributes, len(cookie.value)
 
 
+def statement_kinds(queries):
+    """What each statement a request ran does and to which table; the values differ, of course."""
+    return [
+        re.match(r'(\w+)[^"]*"(\w+)"', query["sql"]).groups()
+        for query in queries
+        if not query["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
+    ]
+
+
 @pytest.mark.parametrize("way", WAYS)
 @pytest.mark.parametrize("notice_due", [True, False], ids=["notice-due", "notice-sent-today"])
 def test_a_known_address_gets_the_reply_a_fresh_one_gets(client, campaign, sign_data, way, notice_due):
@@ -118,14 +128,29 @@ def test_a_known_address_costs_the_same_statements_as_a_fresh_one(
     def statements(address):
         with CaptureQueriesContext(connection) as queries:
             post(client, campaign, sign_data, address)
-        # What each statement does and to which table; the values differ, of course.
-        return [
-            re.match(r'(\w+)[^"]*"(\w+)"', query["sql"]).groups()
-            for query in queries
-            if not query["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
-        ]
+        return statement_kinds(queries)
 
     assert statements(known) == statements(fresh_address())
+
+
+def test_send_it_again_does_the_same_work_whatever_the_cookie_names(client, campaign, sign_data, settings):
+    """After signing, the button costs the request the same whether the cookie names a signature that waits (a
+    fresh address), one already confirmed (a known one due its notice) or none (a known one that had it): the
+    worker decides whether a mail goes."""
+    settings.TASKS = DATABASE_QUEUE
+    confirmed = known_address(client, campaign, sign_data, notice_due=True)
+    Signature.objects.filter(email=confirmed).update(counted=True)
+    noticed = known_address(client, campaign, sign_data, notice_due=False)
+
+    def pressing_after_signing(address):
+        post(client, campaign, sign_data, address)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(reverse("campaigns:resend_confirmation"), HTTP_ORIGIN=ORIGIN)
+        return response.status_code, response.content, statement_kinds(queries)
+
+    fresh = pressing_after_signing(fresh_address())
+    assert pressing_after_signing(confirmed) == fresh
+    assert pressing_after_signing(noticed) == fresh
 
 
 def test_a_known_address_takes_as_long_as_a_fresh_one(client, campaign, sign_data, settings):
