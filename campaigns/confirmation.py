@@ -4,11 +4,12 @@
   browser (`RESEND_COOKIE`, readable only by the server, sent only to the "send it again" address) holding the
   signature's random confirmation key, encrypted (`resend_token`). The "send it again" button on the thank-you
   state posts to campaigns.views.resend_confirmation, which has the worker resend the link only to the address of
-  that key (`send_again`): no address is ever typed in, so the button cannot be aimed at someone else's inbox. Every signing reply sets such
-  a cookie, made the same way, a repeat's and a bot's too (theirs hold a random key that names no waiting
-  signature, unless a repeat signer's signature still waits), and the button answers the same whatever happened,
-  and takes as long (one task queued for any cookie of ours), so neither tells whether an address had signed. Each signature may have its link sent again RESEND_LIMIT
-  times, at most once per RESEND_INTERVAL, and each browser's presses are rate-limited like signing.
+  that key (`send_again`): no address is ever typed in, so the button cannot be aimed at someone else's inbox.
+  Every signing reply sets such a cookie, made the same way, a repeat's and a bot's too (theirs hold a random key
+  that names no waiting signature, unless a repeat signer's signature still waits), and the button answers the same
+  whatever happened, and takes as long (one task queued for any cookie of ours), so neither tells whether an
+  address had signed. Each signature may have its link sent again RESEND_LIMIT times, at most once per
+  RESEND_INTERVAL, and each browser's presses are rate-limited like signing.
 - **One reminder.** `due_reminders` finds the signatures still waiting `confirmation_reminder_hours` (the
   campaign's setting, 24 by default) after signing, whose link has not expired; `send_reminders` (the
   `send_reminders` command, hourly from cron) marks each reminded (a conditional UPDATE, so two runs never
