@@ -133,6 +133,33 @@ def test_a_known_address_costs_the_same_statements_as_a_fresh_one(
     assert statements(known) == statements(fresh_address())
 
 
+def test_on_a_petition_without_confirmation_too(client, campaign, sign_data, settings):
+    """Where signatures count at once, a first one is counted in the same statement: still the same reply and
+    the same statements for a known address (and no cookie for anyone)."""
+    settings.TASKS = DATABASE_QUEUE
+    campaign.confirmation_required = False
+    campaign.save_revision().publish()
+    due, noticed = (known_address(client, campaign, sign_data, notice_due) for notice_due in (True, False))
+    post(client, campaign, sign_data, fresh_address())
+
+    def reply(address):
+        with CaptureQueriesContext(connection) as queries:
+            response = post(client, campaign, sign_data, address, HTTP_ACCEPT="application/json")
+        headers = {name: value for name, value in response.items() if name not in FRESH_EVERY_TIME}
+        return (
+            response.status_code,
+            response.content,
+            headers,
+            list(response.cookies),
+            statement_kinds(queries),
+        )
+
+    first = reply(fresh_address())
+    assert reply(due) == first
+    assert reply(noticed) == first
+    assert first[3] == []  # no cookie
+
+
 def test_send_it_again_does_the_same_work_whatever_the_cookie_names(client, campaign, sign_data, settings):
     """After signing, the button costs the request the same whether the cookie names a signature that waits (a
     fresh address), one already confirmed (a known one due its notice) or none (a known one that had it): the
