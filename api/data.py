@@ -5,7 +5,8 @@
 - Counts come from the stored counters (campaigns.signatures.stored_counts): a few rows per campaign.
 - Counts by country are a GROUP BY over a campaign's signatures, which may be millions of rows: the result is
   kept in the shared cache and recomputed at most once per COUNTRIES_FRESH seconds per campaign, by one
-  request while the others keep answering from the copy before (see `country_counts`).
+  request while the others keep answering from the copy before (see `country_counts`). They are published
+  only coarsened (`public_countries`), beside the live count, never their exact sum.
 """
 
 import time
@@ -13,6 +14,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count
+from django.utils.crypto import salted_hmac
 
 from campaigns.pages import CampaignPage
 from campaigns.signatures import Signature
@@ -84,14 +86,29 @@ def country_counts(campaign_key):
     return now, counts
 
 
-def fold_small_countries(counts, minimum=None):
-    """([(code, count)] of the countries with at least `minimum` signatures, largest first; the rest summed).
+def country_offset(campaign_key, code, minimum):
+    """A number from 0 to minimum - 1 that only the site knows, fixed for a campaign and a country (an HMAC
+    under SECRET_KEY): where that country's steps lie (see `public_countries`)."""
+    digest = salted_hmac("api.countries", f"{campaign_key}:{code}", algorithm="sha256").digest()
+    return int.from_bytes(digest[:8], "big") % minimum
 
-    The rest holds the countries below the minimum and the signatures that name no country, so that no
-    group smaller than the minimum is shown on its own (PUBLIC_COUNTRY_MINIMUM, 10 by default)."""
-    minimum = settings.PUBLIC_COUNTRY_MINIMUM if minimum is None else minimum
-    shown = sorted(
-        ((code, n) for code, n in counts.items() if code and n >= minimum), key=lambda row: (-row[1], row[0])
-    )
-    other = sum(counts.values()) - sum(n for _code, n in shown)
-    return shown, other
+
+def public_countries(campaign_key, counts, minimum=None):
+    """[(code, figure)] of the countries a campaign's counts by country may show, largest first.
+
+    The rule (SECURITY.md, "What the public API shows"): a country's figure is its counted signatures less its
+    secret offset (`country_offset`, 0 to minimum - 1), rounded down to a multiple of `minimum`
+    (PUBLIC_COUNTRY_MINIMUM, 10 by default); a country is shown only when that is at least `minimum`, so only
+    once it has `minimum` counted signatures or more, and signatures naming no country never are. Why not the
+    plain counts of the countries over the minimum: someone who adds signatures of their own to a rare country
+    until it appears, or watches the others' sum move, learns how many real signers were there. Here the
+    figure moves only at steps whose place nobody outside knows, so what they see with one real signer there
+    is what they would see with none and a different offset."""
+    minimum = max(1, settings.PUBLIC_COUNTRY_MINIMUM if minimum is None else minimum)
+    shown = []
+    for code, n in counts.items():
+        if code:
+            figure = (n - country_offset(campaign_key, code, minimum)) // minimum * minimum
+            if figure >= minimum:
+                shown.append((code, figure))
+    return sorted(shown, key=lambda row: (-row[1], row[0]))

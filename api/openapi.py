@@ -145,11 +145,19 @@ SCHEMAS = {
             "minimum": {
                 "type": "integer",
                 "minimum": 1,
-                "description": "A country is listed only with at least this many signatures.",
+                "description": (
+                    "A country is listed only with at least this many counted signatures, and its count is "
+                    "a multiple of this."
+                ),
             },
             "countries": {
                 "type": "array",
-                "description": "Countries with at least `minimum` counted signatures, most first.",
+                "description": (
+                    "Countries with at least `minimum` counted signatures, most first, each count rounded "
+                    "down to a multiple of `minimum` at steps placed differently for each country and "
+                    "campaign, so that the counts cannot be told apart by adding signatures. Not every "
+                    "country with `minimum` signatures is listed yet."
+                ),
                 "items": {
                     "type": "object",
                     "additionalProperties": False,
@@ -164,16 +172,27 @@ SCHEMAS = {
                             "type": "string",
                             "description": "The country's name in the path's language.",
                         },
-                        "count": {"type": "integer", "minimum": 1},
+                        "count": {
+                            "type": "integer",
+                            "minimum": 1,
+                            "description": "A multiple of `minimum`, at most the country's counted signatures.",
+                        },
                     },
                 },
             },
             "other": {
                 "type": "integer",
                 "minimum": 0,
-                "description": "Signatures from countries below the minimum, or naming no country.",
+                "description": (
+                    "`total` less the listed countries' counts: countries not listed, signatures naming no "
+                    "country, what the rounding leaves out and what was signed since `counted_at`."
+                ),
             },
-            "total": {"type": "integer", "minimum": 0, "description": "The countries' counts plus `other`."},
+            "total": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "The campaign's count now, as `total_signatures`: not the sum of the counts above.",
+            },
             "counted_at": {
                 "type": "string",
                 "format": "date-time",
@@ -207,7 +226,8 @@ def document(server_url="/"):
                 "Published campaigns, their counts and their counts by country. Read-only, without a key, "
                 "from any web page (CORS, without credentials). Every answer may be a few seconds old and "
                 "says how long it may be kept (Cache-Control); counts by country are recounted once a minute. "
-                "Countries with fewer signatures than `minimum` are summed into `other`."
+                "Counts by country are coarsened, and countries with fewer signatures than `minimum` are not "
+                "listed: no small group of signers can be picked out."
             ),
             "license": {"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},
         },

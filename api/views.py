@@ -167,17 +167,19 @@ def campaign_detail(request, campaign_id):
 
 @public_read
 def campaign_countries(request, campaign_id):
-    """Counted signatures by country; countries below PUBLIC_COUNTRY_MINIMUM are summed into `other`."""
+    """Counted signatures by country, coarsened (api.data.public_countries); `total` is the live count and
+    `other` what the figures shown leave of it, so neither gives an exact count of the countries not shown."""
     page, _variants = _published(request, campaign_id)
     counted_at, counts = data.country_counts(page.translation_key)
-    shown, other = data.fold_small_countries(counts)
+    shown = data.public_countries(page.translation_key, counts)
+    total = signature_count(page.translation_key)
     return JsonResponse(
         {
             "id": str(page.translation_key),
             "minimum": settings.PUBLIC_COUNTRY_MINIMUM,
             "countries": [{"code": code, "name": countries.name(code), "count": n} for code, n in shown],
-            "other": other,
-            "total": sum(n for _code, n in shown) + other,
+            "other": max(0, total - sum(n for _code, n in shown)),
+            "total": total,
             "counted_at": _iso(datetime.fromtimestamp(int(counted_at), tz=UTC)),
         }
     )

@@ -1,13 +1,15 @@
 """Getting signers to confirm: the link sent again on request, one reminder, and the tally of those who never did.
 
 - **Send it again.** The reply to a signature on a petition with confirmation on sets a cookie in the signer's
-  browser (`RESEND_COOKIE`, readable only by the server, sent only to the "send it again" address) holding a
-  signed token of the signature's random confirmation key. The "send it again" button on the thank-you state
-  posts to campaigns.views.resend_confirmation, which resends the link only to the address of that token: no
-  address is ever typed in, so the button cannot be aimed at someone else's inbox. Every signing reply sets such
-  a cookie, a repeat's and a bot's too (their token names no waiting signature), and the button answers the same
-  whatever happened, so neither tells whether an address had signed. Each signature may have its link sent again
-  RESEND_LIMIT times, at most once per RESEND_INTERVAL, and each browser's presses are rate-limited like signing.
+  browser (`RESEND_COOKIE`, readable only by the server, sent only to the "send it again" address) holding the
+  signature's random confirmation key, encrypted (`resend_token`). The "send it again" button on the thank-you
+  state posts to campaigns.views.resend_confirmation, which has the worker resend the link only to the address of
+  that key (`send_again`): no address is ever typed in, so the button cannot be aimed at someone else's inbox.
+  Every signing reply sets such a cookie, made the same way, a repeat's and a bot's too (theirs hold a random key
+  that names no waiting signature, unless a repeat signer's signature still waits), and the button answers the same
+  whatever happened, and takes as long (one task queued for any cookie of ours), so neither tells whether an
+  address had signed. Each signature may have its link sent again RESEND_LIMIT times, at most once per
+  RESEND_INTERVAL, and each browser's presses are rate-limited like signing.
 - **One reminder.** `due_reminders` finds the signatures still waiting `confirmation_reminder_hours` (the
   campaign's setting, 24 by default) after signing, whose link has not expired; `send_reminders` (the
   `send_reminders` command, hourly from cron) marks each reminded (a conditional UPDATE, so two runs never
@@ -17,16 +19,20 @@
   and adds them to `UnconfirmedDeleted`, so the confirmation rate in the admin still counts them.
 """
 
-import secrets
+import base64
 from datetime import timedelta
 
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
 from django.core import signing
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django_tasks import task
 
 from campaigns import ratelimit
-from campaigns.signatures import CONFIRMATION_MAX_AGE, Signature
+from campaigns.signatures import CONFIRMATION_MAX_AGE, Signature, new_confirmation_key
 
 RESEND_COOKIE = "petition_signed"
 RESEND_SALT = "campaigns.confirmation.resend"
@@ -63,28 +69,75 @@ def deleted_unconfirmed_counts(campaign_keys):
 # Send it again
 
 
-def resend_token(signature):
-    """The cookie's value after a signing reply: a signed token of the waiting signature's confirmation key, or
-    of a random key that names no signature (a repeat, a bot, a signature that needs no confirmation), which
-    looks the same."""
-    key = signature.confirmation_key if signature is not None and signature.confirmation_key else None
-    return signing.TimestampSigner(salt=RESEND_SALT).sign(key or secrets.token_urlsafe(16))
+def _cipher():
+    """Authenticated encryption (Fernet: AES-CBC with an HMAC, a random IV each time) under a key derived from
+    SECRET_KEY, and from SECRET_KEY_FALLBACKS for cookies made before a change of it."""
+    secrets = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    return MultiFernet(
+        [
+            Fernet(
+                base64.urlsafe_b64encode(
+                    salted_hmac(RESEND_SALT, "fernet", secret, algorithm="sha256").digest()
+                )
+            )
+            for secret in secrets
+        ]
+    )
+
+
+def resend_token(key):
+    """The cookie's value after a signing reply: the confirmation key `key` (SigningResult.resend_key) or, when
+    it is None (a repeat, a bot), a random key that names no signature, encrypted.
+
+    Encrypted, not only signed: a signed key could be read, and the cookie of someone signing again would then
+    show the key of their first signature, so that signing an address twice told whether it had signed. Each
+    encryption has a random IV, so two cookies naming one key share nothing, and every cookie has the same
+    length and characters (the base64 padding is left out: a cookie value keeps no `=` unquoted).
+    """
+    token = _cipher().encrypt((key or new_confirmation_key()).encode())
+    return token.decode().rstrip("=")
+
+
+def _key_of(token):
+    """The confirmation key a cookie names, or None for a made-up, damaged or expired one."""
+    try:
+        return (
+            _cipher()
+            .decrypt(token + "=" * (-len(token) % 4), ttl=int(CONFIRMATION_MAX_AGE.total_seconds()))
+            .decode()
+        )
+    except (InvalidToken, ValueError):
+        pass
+    # Cookies set before they were encrypted held the key signed; they are honoured until they expire, so that
+    # nobody who signed just before the upgrade loses the button. This can go once this code has run a week.
+    try:
+        return signing.TimestampSigner(salt=RESEND_SALT).unsign(token, max_age=CONFIRMATION_MAX_AGE)
+    except signing.BadSignature:
+        return None
 
 
 def resend(token, client=None):
-    """Send the confirmation link again to the signature `token` names, if it still waits and may have it again.
+    """Have the confirmation link sent again to the signature `token` names, if it still waits and may have it
+    again (the worker decides: `send_again`).
 
     Returns the seconds the client must wait when it pressed too often (rate limit), else 0, whether or not a
-    mail went: the reply must not tell. Only a valid, unexpired token from the signing reply names a signature.
+    mail went: the reply must not tell, nor the time it takes, so any token from a signing reply queues the
+    same one task, whatever it names. Only a valid, unexpired token names a signature.
     """
     if client is not None:
         wait = ratelimit.seconds_until_allowed(f"resend:{client}")
         if wait:
             return wait
-    try:
-        key = signing.TimestampSigner(salt=RESEND_SALT).unsign(token or "", max_age=CONFIRMATION_MAX_AGE)
-    except signing.BadSignature:
-        return 0
+    key = _key_of(token or "")
+    if key is not None:
+        transaction.on_commit(lambda: send_again.enqueue(key))
+    return 0
+
+
+@task()
+def send_again(key):
+    """Send the confirmation link again to the signature with confirmation key `key`, if it still waits and
+    has not had it RESEND_LIMIT times, nor in the last RESEND_INTERVAL; otherwise nothing."""
     now = timezone.now()
     # Conditional, so two presses at once send one mail, and the limits hold whoever presses.
     waiting = Signature.objects.filter(
@@ -102,7 +155,6 @@ def resend(token, client=None):
             from campaigns import emails
 
             transaction.on_commit(lambda: emails.send_confirmation.enqueue(pk))
-    return 0
 
 
 # The reminder

@@ -3,7 +3,9 @@
 The signing service (campaigns.signatures) and the privacy service (campaigns.privacy) decide and store; they
 never send a mail or call out. Each emits one event here instead, delivered only once the transaction that
 stored the change commits, so a mail never announces a signature that was rolled back, and a slow receiver
-never holds a row's lock. Receivers subscribe in their app's ready(): campaigns.emails sends the mails,
+never holds a row's lock. `signed` and `signed_again` are emitted by the worker (campaigns.signatures.follow_up,
+a task every signing queues alike), never in the signer's request, so that a first signature's reply is no
+slower than a repeat's. Receivers subscribe in their app's ready(): campaigns.emails sends the mails,
 webhooks.delivery queues the deliveries to the organisation's CRM. This module imports nothing of theirs.
 
 Events (keyword arguments besides `sender`, which is always Signature):

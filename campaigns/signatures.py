@@ -21,7 +21,9 @@ from django.utils import timezone
 from django.utils.encoding import punycode
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from django_tasks import task
 from wagtail.contrib.forms.models import AbstractFormSubmission
+from wagtail.models import Page
 
 from campaigns import events, ratelimit
 
@@ -236,13 +238,17 @@ class Outcome(enum.Enum):
 
 @dataclass(frozen=True)
 class SigningResult:
-    """What `sign` did. Views reply by `outcome` alone: `signature` and `created` are for the service's own
-    callers (tests, commands), never for the person signing, since a repeat must look like a first signature."""
+    """What `sign` did. Views reply by `outcome` alone: `signature` (the new one) and `created` are for the
+    service's own callers (tests, commands), never for the person signing, since a repeat must look like a
+    first signature. `resend_key` is the confirmation key of the signature that a "send it again" press from
+    this browser may mail (a new one's, or a repeat signer's whose notice was due), or None: the view puts it,
+    encrypted, in a cookie that looks the same either way (campaigns.confirmation.resend_token)."""
 
     outcome: Outcome
     retry_after: int = 0
     signature: Signature | None = None
     created: bool = False
+    resend_key: str | None = None
 
 
 def normalise_email(address):
@@ -289,8 +295,12 @@ def sign(page, form, client=None, partner=None):
     as more people sign. The database's unique constraint on
     (campaign_key, email_normalised) decides who signed first, even when two requests race: the loser's
     insert stores nothing and it is handled as a repeat, which changes nothing but may send the person a
-    short "you have already signed" mail. Mails and anything else that follows start from the `signed` and
-    `signed_again` events (campaigns.events), after the commit.
+    short "you have already signed" mail.
+
+    Then, after the commit, one task (`follow_up`) is queued, whatever happened: for a new signature, for a
+    repeat due its notice and for a repeat that is not. The worker decides what follows, and mails and anything
+    else start there, from the `signed` and `signed_again` events (campaigns.events). So the request does the
+    same work whether or not the address had signed, and takes as long: someone timing it learns nothing.
     """
     if not page.is_open:
         return SigningResult(Outcome.CLOSED)
@@ -326,13 +336,26 @@ def sign(page, form, client=None, partner=None):
     # when this person has signed. Inside a caller's transaction a savepoint keeps a failed insert from
     # spoiling it; alone, no transaction is opened at all (one round trip).
     with transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext():
-        stored, due_notice = _insert(signature, now - REPEAT_NOTICE_INTERVAL)
-    if not stored:
-        earlier = _tell_repeat_signer(due_notice, page) if due_notice else None
-        return SigningResult(Outcome.SIGNED, signature=earlier, created=False)
+        stored, pk, key = _insert(signature, now - REPEAT_NOTICE_INTERVAL)
+    # The request's one other statement (a task row, in production), the same whatever happened.
+    transaction.on_commit(functools.partial(follow_up.enqueue, pk, page.pk, stored))
+    return SigningResult(
+        Outcome.SIGNED, signature=signature if stored else None, created=stored, resend_key=key
+    )
 
-    events.emit(events.signed, signature=signature, page=page)
-    return SigningResult(Outcome.SIGNED, signature=signature, created=True)
+
+@task()
+def follow_up(signature_id, page_id, new):
+    """What follows a signing, in the worker: announce a `new` signature (`signed`) or a repeat due its notice
+    (`signed_again`: the earlier signature), each with the locale variant signed now (`page_id`). Queued for a
+    repeat not due a notice too, with no `signature_id`, and then does nothing: see `sign`."""
+    if signature_id is None:
+        return
+    signature = Signature.objects.filter(pk=signature_id).first()
+    page = Page.objects.filter(pk=page_id).first()
+    if signature is None or page is None:  # erased since, or the page deleted: nothing to announce
+        return
+    events.emit(events.signed if new else events.signed_again, signature=signature, page=page.specific)
 
 
 # {(database alias, vendor): (the INSERT's SQL, its fields)}: see _insert.
@@ -341,9 +364,10 @@ _insert_statements = {}
 
 def _insert(signature, notice_due_before):
     """Store a new signature with one statement whose SQL Django compiled once in this process. Returns
-    (True, None) when it was stored; for a person who has already signed the campaign, (False, the id of their
-    signature) when they are due a "you have already signed" notice, which the same statement marks as sent
-    (their last one was before `notice_due_before`), else (False, None).
+    (True, its id, its confirmation key) when it was stored; for a person who has already signed the campaign,
+    (False, the id of their signature, its confirmation key) when they are due a "you have already signed"
+    notice, which the same statement marks as sent (their last one was before `notice_due_before`), else
+    (False, None, None).
 
     `Model.save()` compiles the same INSERT again for every signature: a tenth of a signature's CPU in a
     profile. The statement's text depends only on the model and the database, so it is compiled once, and
@@ -374,14 +398,14 @@ def _insert(signature, notice_due_before):
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
-        return False, None
-    pk, notice_sent = row
+        return False, None, None
+    pk, notice_sent, key = row
     if notice_sent is not None:  # a new signature has never been sent a notice: this is the earlier one
-        return False, pk
+        return False, pk, key
     signature.pk = pk
     signature._state.adding = False
     signature._state.db = connection.alias
-    return True, None
+    return True, pk, key
 
 
 def _prepared_cursor(connection):
@@ -447,11 +471,12 @@ def _compile_insert(connection):
     table = quote(meta.db_table)
     notice = quote(meta.get_field("repeat_notice_sent_at").column)
     submitted = quote(meta.get_field("submit_time").column)
+    key = quote(meta.get_field("confirmation_key").column)
     insert, returning = sql.rsplit(" RETURNING ", 1)
     return (
         f"{insert} ON CONFLICT ({target}) DO UPDATE SET {notice} = excluded.{submitted} "
         f"WHERE {table}.{notice} IS NULL OR {table}.{notice} < %s "
-        f"RETURNING {returning}, {table}.{notice}"
+        f"RETURNING {returning}, {table}.{notice}, {table}.{key}"
     ), [(field, _stored_as_they_are(field)) for field in fields]
 
 
@@ -479,16 +504,6 @@ def _box_consents(form, now):
             given[f"{prefix}_consent_text"] = str(form.fields[name].label)
             given[f"{prefix}_consented_at"] = now
     return given
-
-
-def _tell_repeat_signer(earlier_id, page):
-    """Announce a repeat signer whose notice was due (_insert has marked it sent): campaigns.emails then mails a
-    new confirmation link if their signature still waits for one, otherwise "you have already signed". Returns
-    their earlier signature."""
-    earlier = Signature.objects.filter(pk=earlier_id).first()
-    if earlier is not None:
-        events.emit(events.signed_again, signature=earlier, page=page)
-    return earlier
 
 
 # Confirmation: an expiring link, naming a random key, that counts the signature once.

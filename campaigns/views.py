@@ -133,16 +133,17 @@ def _sign(request, page, render_page, thank_you_url, partner=None, render_messag
     else:
         response = HttpResponseRedirect(thank_you_url, status=303)
     if page.confirmation_required:
-        _remember_signer(request, response, result.signature)
+        _remember_signer(request, response, result.resend_key)
     return response
 
 
-def _remember_signer(request, response, signature):
+def _remember_signer(request, response, key):
     """The cookie that lets this browser, and only it, have the confirmation mail sent again
-    (campaigns.confirmation): every signing reply sets one, so it tells nothing about the address."""
+    (campaigns.confirmation): every signing reply sets one, made the same way and looking the same whether it
+    names a waiting signature's `key` or nothing, so it tells nothing about the address."""
     response.set_cookie(
         confirmation.RESEND_COOKIE,
-        confirmation.resend_token(signature),
+        confirmation.resend_token(key),
         max_age=int(signatures.CONFIRMATION_MAX_AGE.total_seconds()),
         path=reverse("campaigns:resend_confirmation"),
         secure=request.is_secure(),

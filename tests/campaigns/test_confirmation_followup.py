@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from bs4 import BeautifulSoup
-from django.core import mail
+from django.core import mail, signing
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -90,6 +90,20 @@ def test_nobody_can_aim_it_at_another_inbox(client, campaign, sign_data):
     client.cookies[confirmation.RESEND_COOKIE] = "made-up:token"
     assert send_again(client).status_code == 200
     assert mail.outbox == []
+
+
+def test_a_cookie_set_before_cookies_were_encrypted_still_works_until_it_expires(client, campaign, sign_data):
+    """Cookies set before the upgrade held the key signed, not encrypted: their signers keep the button."""
+    sign(client, campaign, sign_data(email="ada@example.org"))
+    allow_resend_now()
+    key = Signature.objects.get().confirmation_key
+    client.cookies[confirmation.RESEND_COOKIE] = signing.TimestampSigner(salt=confirmation.RESEND_SALT).sign(
+        key
+    )
+
+    send_again(client)
+
+    assert [message.to for message in mail.outbox] == [["ada@example.org"]] * 2
 
 
 def test_it_answers_the_same_whatever_happened(client, campaign, sign_data):

@@ -64,9 +64,9 @@ def database_queue(settings):
     settings.WEBHOOK_RETRY_DELAY = 0
 
 
-def run_worker(rounds=20):
+def run_worker(rounds=20, max_tasks=None):
     """Run django-tasks-db's own worker in this process until no task is ready (as many rounds as needed for
-    retries that come due)."""
+    retries that come due), or `max_tasks` tasks in each round."""
     from django_tasks_db.management.commands.db_worker import Worker
     from django_tasks_db.models import DBTaskResult
 
@@ -77,7 +77,7 @@ def run_worker(rounds=20):
             batch=True,
             backend_name="default",
             startup_delay=False,
-            max_tasks=None,
+            max_tasks=max_tasks,
             worker_id="test-worker",
             excluded_queue_names=[],
         ).run()
