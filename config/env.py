@@ -30,6 +30,8 @@ class Var:
             return raw.strip().lower() in {"1", "true", "yes", "on"}
         if self.kind is int:
             return int(raw)
+        if self.kind is float:
+            return float(raw)
         if self.kind is list:
             return [item.strip() for item in raw.split(",") if item.strip()]
         return raw
@@ -61,6 +63,13 @@ VARIABLES = [
         None,
         "redis://host:6379/0: the cache and rate limits every process shares; local memory when unset.",
         production=True,
+    ),
+    Var(
+        "REDIS_TIMEOUT",
+        0.25,
+        "Seconds Redis has to accept a connection or answer a command before it is taken to be down and the "
+        "site carries on without it for a few seconds (ops/cache.py). Redis answers in well under a millisecond.",
+        float,
     ),
     Var("ALLOWED_HOSTS", ["127.0.0.1", "localhost"], "Comma-separated host names.", list, production=True),
     Var("CSRF_TRUSTED_ORIGINS", [], "Extra origins allowed to post forms (https://example.org).", list),

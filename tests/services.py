@@ -183,6 +183,35 @@ class RedisServer:
         wait_for(lambda: not port_open(self.port), message="redis-server to stop")
 
 
+class HungServer:
+    """A TCP server that accepts every connection and never answers: a Redis (or anything) that hangs rather
+    than refuses. `connections` counts the clients that came and waited on it."""
+
+    def __init__(self):
+        self.listener = socket.create_server(("127.0.0.1", 0), backlog=64)
+        self.port = self.listener.getsockname()[1]
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.accepted = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    @property
+    def connections(self):
+        return len(self.accepted)
+
+    def _accept(self):
+        while True:
+            try:
+                client, _address = self.listener.accept()
+            except OSError:
+                return  # closed
+            self.accepted.append(client)  # kept open, never read or answered
+
+    def close(self):
+        self.listener.close()
+        for client in self.accepted:
+            client.close()
+
+
 # SMTP.
 
 
