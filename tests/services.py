@@ -280,6 +280,9 @@ def production_env(**overrides):
         "BASE_URL": f"https://{HOST}",
         "DEFAULT_FROM_EMAIL": "Campaigns <campaigns@example.org>",
         "EMAIL_URL": "smtp+plain://127.0.0.1:9",  # nothing listens there
+        # Production keeps uploads in a bucket; these tests upload nothing, and nothing listens there either.
+        "AWS_STORAGE_BUCKET_NAME": "media",
+        "AWS_S3_ENDPOINT_URL": "http://127.0.0.1:9",
         "WEB_CONCURRENCY": "1",
         "PYTHONUNBUFFERED": "1",
     }
