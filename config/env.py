@@ -162,6 +162,18 @@ VARIABLES = [
         "TASK_TIMEOUT", 600, "Seconds after which a task still running is taken to have lost its worker.", int
     ),
     Var("PORT", 8000, "The port gunicorn listens on.", int),
+    Var(
+        "BIND_ADDRESS",
+        "127.0.0.1",
+        "The address gunicorn listens on: loopback, for a proxy on the same machine. Set a private interface "
+        "(or 0.0.0.0 in a container on a private network) only where a buffering proxy alone can reach it: "
+        "gunicorn is stalled by slow clients and must never face the internet (README, Deploying).",
+    ),
+    Var(
+        "RUN_DIR",
+        None,
+        "Where gunicorn puts its control socket (gunicornc); var/run/ of the checkout when unset.",
+    ),
     Var("WEB_CONCURRENCY", None, "gunicorn worker processes; default two per CPU core.", int),
     Var("WEB_THREADS", 4, "Threads per gunicorn worker process.", int),
     Var("ADMIN_PASSWORD", None, "Password for the demo admin user created by `make run`."),
