@@ -86,7 +86,13 @@ VARIABLES = [
         "smtp://user:pass@host:587 (STARTTLS), smtp+ssl://…:465, smtp+plain://relay:25; console in dev.",
         production=True,
     ),
-    Var("AWS_STORAGE_BUCKET_NAME", None, "S3 bucket for uploaded media; local files when unset."),
+    Var(
+        "AWS_STORAGE_BUCKET_NAME",
+        None,
+        "S3 bucket for uploaded media. Production needs one: no production process serves uploads from its "
+        "own disk, and a second machine would not have them. Local files in development.",
+        production=True,
+    ),
     Var("AWS_S3_ENDPOINT_URL", None, "S3 API endpoint (for S3-compatible stores and local tests)."),
     Var("AWS_S3_REGION_NAME", None, "S3 region."),
     Var(
@@ -100,7 +106,7 @@ VARIABLES = [
         "S3 access key; when unset boto3 finds credentials itself (instance role…).",
     ),
     Var("AWS_SECRET_ACCESS_KEY", None, "S3 secret key, with AWS_ACCESS_KEY_ID."),
-    Var("MEDIA_ROOT", None, "Where uploaded files go when S3 is not used."),
+    Var("MEDIA_ROOT", None, "Where uploaded files go in development (production uses S3)."),
     Var(
         "FRONTEND_CACHE_URL",
         None,
