@@ -29,14 +29,14 @@ WORKDIR /app
 COPY . .
 # As root, so that the app cannot change its own code, catalogs or static files. Production settings refuse
 # to load without their variables: these placeholders satisfy them for the two commands, which open no
-# connection and read no secret. Uploads go to S3; /app/media is the app's only writable folder, for a
-# deployment without a bucket (mount a volume there).
+# connection and read no secret. Uploads go to S3 (production refuses to start without a bucket); the app
+# writes only gunicorn's control socket, in var/run.
 RUN env SECRET_KEY=image-build-placeholder DATABASE_URL=postgres://build@placeholder.invalid/build \
         REDIS_URL=redis://placeholder.invalid:6379/0 ALLOWED_HOSTS=placeholder.invalid \
         BASE_URL=https://placeholder.invalid DEFAULT_FROM_EMAIL=build@placeholder.invalid \
-        EMAIL_URL=smtp://placeholder.invalid \
+        EMAIL_URL=smtp://placeholder.invalid AWS_STORAGE_BUCKET_NAME=placeholder \
         sh -c "python manage.py compile_catalogs && python manage.py collectstatic --noinput" \
-    && mkdir -p /app/media && chown app:app /app/media
+    && mkdir -p /app/var/run && chown app:app /app/var/run
 USER app
 EXPOSE 8000
 # Liveness only (/healthz answers before host checks and the HTTPS redirect); /readyz is for load balancers.

@@ -12,7 +12,8 @@ in the log: such a client can pick any address it likes.
 Where attempts are counted: in Redis when REDIS_URL is set (one INCR and EXPIRE, one round trip, shared by
 every app process), otherwise in this process's memory. When Redis fails, the limit falls back to this
 process's memory (a warning is logged at most once a minute), so signing never stops because of it, and returns
-to Redis by itself.
+to Redis by itself. It shares the cache's circuit breaker (ops/cache.py): while Redis is taken to be down,
+a signature does not wait REDIS_TIMEOUT on it first.
 """
 
 import hashlib
@@ -30,7 +31,6 @@ logger = logging.getLogger(__name__)
 RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
 SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 WARN_EVERY = 60  # seconds between two warnings of the same kind
-REDIS_TIMEOUT = 0.25  # seconds: a Redis that does not answer at once is treated as down
 
 
 def parse_rate(text):
@@ -134,8 +134,9 @@ def _redis():
     if url not in _redis_clients:
         import redis
 
+        timeout = settings.REDIS_TIMEOUT  # a Redis that does not answer at once is treated as down
         _redis_clients[url] = redis.Redis.from_url(
-            url, socket_timeout=REDIS_TIMEOUT, socket_connect_timeout=REDIS_TIMEOUT
+            url, socket_timeout=timeout, socket_connect_timeout=timeout
         )
     return _redis_clients[url]
 
@@ -147,8 +148,11 @@ def _redis_incr(name, window):
     and their two replies read back: redis-py's pipeline object cost twice that in CPU (about 60 of a
     signature's microseconds in-process), spent on building, encoding and checking what is the same two
     commands every time. A connection that fails midway is dropped, never reused with a reply unread."""
-    from ops.cache import REDIS_FAILURES
+    from ops.cache import REDIS_FAILURES, breaker
 
+    circuit = breaker(settings.REDIS_URL)
+    if not circuit.allow():
+        return None
     try:
         pool = _redis().connection_pool
         connection = pool.get_connection()
@@ -161,8 +165,10 @@ def _redis_incr(name, window):
             raise
         finally:
             pool.release(connection)
+        circuit.succeeded()
         return attempts
     except REDIS_FAILURES:
+        circuit.failed()
         _warn(
             "redis", "Redis is unreachable: the signing rate limit counts in each process's memory meanwhile."
         )

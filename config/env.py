@@ -30,6 +30,8 @@ class Var:
             return raw.strip().lower() in {"1", "true", "yes", "on"}
         if self.kind is int:
             return int(raw)
+        if self.kind is float:
+            return float(raw)
         if self.kind is list:
             return [item.strip() for item in raw.split(",") if item.strip()]
         return raw
@@ -62,6 +64,13 @@ VARIABLES = [
         "redis://host:6379/0: the cache and rate limits every process shares; local memory when unset.",
         production=True,
     ),
+    Var(
+        "REDIS_TIMEOUT",
+        0.25,
+        "Seconds Redis has to accept a connection or answer a command before it is taken to be down and the "
+        "site carries on without it for a few seconds (ops/cache.py). Redis answers in well under a millisecond.",
+        float,
+    ),
     Var("ALLOWED_HOSTS", ["127.0.0.1", "localhost"], "Comma-separated host names.", list, production=True),
     Var("CSRF_TRUSTED_ORIGINS", [], "Extra origins allowed to post forms (https://example.org).", list),
     Var(
@@ -77,7 +86,13 @@ VARIABLES = [
         "smtp://user:pass@host:587 (STARTTLS), smtp+ssl://…:465, smtp+plain://relay:25; console in dev.",
         production=True,
     ),
-    Var("AWS_STORAGE_BUCKET_NAME", None, "S3 bucket for uploaded media; local files when unset."),
+    Var(
+        "AWS_STORAGE_BUCKET_NAME",
+        None,
+        "S3 bucket for uploaded media. Production needs one: no production process serves uploads from its "
+        "own disk, and a second machine would not have them. Local files in development.",
+        production=True,
+    ),
     Var("AWS_S3_ENDPOINT_URL", None, "S3 API endpoint (for S3-compatible stores and local tests)."),
     Var("AWS_S3_REGION_NAME", None, "S3 region."),
     Var(
@@ -91,7 +106,7 @@ VARIABLES = [
         "S3 access key; when unset boto3 finds credentials itself (instance role…).",
     ),
     Var("AWS_SECRET_ACCESS_KEY", None, "S3 secret key, with AWS_ACCESS_KEY_ID."),
-    Var("MEDIA_ROOT", None, "Where uploaded files go when S3 is not used."),
+    Var("MEDIA_ROOT", None, "Where uploaded files go in development (production uses S3)."),
     Var(
         "FRONTEND_CACHE_URL",
         None,
@@ -160,6 +175,18 @@ VARIABLES = [
         "TASK_TIMEOUT", 600, "Seconds after which a task still running is taken to have lost its worker.", int
     ),
     Var("PORT", 8000, "The port gunicorn listens on.", int),
+    Var(
+        "BIND_ADDRESS",
+        "127.0.0.1",
+        "The address gunicorn listens on: loopback, for a proxy on the same machine. Set a private interface "
+        "(or 0.0.0.0 in a container on a private network) only where a buffering proxy alone can reach it: "
+        "gunicorn is stalled by slow clients and must never face the internet (README, Deploying).",
+    ),
+    Var(
+        "RUN_DIR",
+        None,
+        "Where gunicorn puts its control socket (gunicornc); var/run/ of the checkout when unset.",
+    ),
     Var("WEB_CONCURRENCY", None, "gunicorn worker processes; default two per CPU core.", int),
     Var("WEB_THREADS", 4, "Threads per gunicorn worker process.", int),
     Var("ADMIN_PASSWORD", None, "Password for the demo admin user created by `make run`."),

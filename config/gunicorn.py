@@ -1,6 +1,7 @@
 """gunicorn's settings for the web process: `gunicorn -c config/gunicorn.py config.wsgi`.
 
-Values an operator changes come from the environment through config/env.py (WEB_CONCURRENCY, PORT).
+Values an operator changes come from the environment through config/env.py (WEB_CONCURRENCY, PORT,
+BIND_ADDRESS, RUN_DIR).
 The access log records what an operator needs to see traffic and errors, and nothing about who sent it:
 no client address, no query string (it may carry a search or a token), no referrer, no user agent.
 """
@@ -10,13 +11,21 @@ import os
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `-c config/gunicorn.py` from anywhere
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # `-c config/gunicorn.py` from anywhere
 
 from config.env import env  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
-bind = f"0.0.0.0:{env('PORT')}"
+# Loopback unless told otherwise: gunicorn gives a thread to each connection as soon as it is accepted, so
+# eight clients sending their headers a line every few seconds take every thread of two workers of four, and
+# the site stops answering. The app's port must only ever be reached through a proxy that reads whole
+# requests before passing them on (deploy/Caddyfile); compose.yaml binds its private network explicitly.
+bind = f"{env('BIND_ADDRESS')}:{env('PORT')}"
+# gunicornc's control socket, one per instance (named by its port) in the app's run directory, so that two
+# instances on one machine never take each other's (gunicorn's default is one path per user).
+control_socket = str(Path(env("RUN_DIR") or ROOT / "var" / "run") / f"gunicorn-{env('PORT')}.ctl")
 # Two worker processes per core keep the cores busy while others wait on PostgreSQL or Redis; raise
 # WEB_CONCURRENCY on bigger machines or run more machines.
 workers = env("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1)

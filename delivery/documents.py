@@ -183,11 +183,25 @@ def join_parts(document_id):
         DocumentPart.objects.filter(document_id=document_id).delete()
 
 
+def _cutoff(now):
+    return (now or timezone.now()) - DOCUMENT_KEPT
+
+
+def expired(now=None):
+    """The documents asked for longer than DOCUMENT_KEPT ago: never listed or downloaded, whether or not the
+    clock has deleted them yet."""
+    return PetitionDocument.objects.filter(requested_at__lt=_cutoff(now))
+
+
+def kept(now=None):
+    return PetitionDocument.objects.filter(requested_at__gte=_cutoff(now))
+
+
 def purge_expired(now=None):
-    """Delete the documents asked for longer than DOCUMENT_KEPT ago. Returns how many."""
-    cutoff = (now or timezone.now()) - DOCUMENT_KEPT
-    deleted, _by_model = PetitionDocument.objects.filter(requested_at__lt=cutoff).delete()
-    return deleted
+    """Delete the expired documents, their PDF and parts with them (the clock's `purge_documents` job, hourly).
+    Returns how many documents."""
+    _total, by_model = expired(now).delete()
+    return by_model.get(PetitionDocument._meta.label, 0)
 
 
 def _forget_documents(campaign_key, **kwargs):

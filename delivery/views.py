@@ -68,28 +68,43 @@ class DeliverView(SignatureAdminMixin, TemplateView):
                 }
             ),
         )
-        documents.purge_expired()
         return super().get_context_data(
             campaign=self.campaign,
             published=bool(variants),
             count=signature_count(self.key),
             names=documents.handed_over(self.key).count(),
-            documents=PetitionDocument.objects.filter(campaign_key=self.key).defer("pdf"),
+            documents=documents.kept().filter(campaign_key=self.key).defer("pdf"),
             summary_url=reverse("campaigns_signature_summary", args=[self.campaign.pk]),
             **kwargs,
         )
 
 
 class DownloadView(SignatureAdminMixin, View):
+    """The PDF of a ready document. One asked for more than a week ago is refused even before the clock has
+    deleted it (410), and one deleted already gets the same explanation (404), not a bare error page."""
+
+    page_title = _("Petition document")
+    template_name = "delivery/admin/document_gone.html"
+
     def get(self, request, document_id):
-        document = PetitionDocument.objects.filter(
-            pk=document_id, status=PetitionDocument.Status.READY
-        ).first()
-        if document is None or document.pdf is None:
-            raise Http404
+        document = PetitionDocument.objects.filter(pk=document_id).defer("pdf").first()
+        if document is None:
+            return self.gone(status=404)
         page = CampaignPage.by_campaign_key([document.campaign_key]).get(document.campaign_key)
+        if documents.expired().filter(pk=document.pk).exists():
+            return self.gone(page, status=410)
+        pdf = PetitionDocument.objects.filter(
+            pk=document.pk, status=PetitionDocument.Status.READY
+        ).values_list("pdf", flat=True)
+        content = next(iter(pdf), None)
+        if content is None:
+            raise Http404
         name = f"petition-{slugify(page.title if page else 'campaign')[:60]}-{document.requested_at:%Y-%m-%d}.pdf"
         # The admin's middleware marks it private and no-store, as every admin answer.
         return FileResponse(
-            io.BytesIO(document.pdf), as_attachment=True, filename=name, content_type="application/pdf"
+            io.BytesIO(content), as_attachment=True, filename=name, content_type="application/pdf"
         )
+
+    def gone(self, page=None, status=410):
+        deliver_url = reverse("delivery_deliver", args=[page.pk]) if page else None
+        return self.render_to_response(self.get_context_data(deliver_url=deliver_url), status=status)

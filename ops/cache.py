@@ -2,17 +2,23 @@
 
 With Django's own backend an unreachable Redis raises ConnectionError in every view that touches the cache:
 the whole public site answers 500. Here an error from Redis is a miss (get returns the default, set and
-delete do nothing), so pages are served uncached, only slower. After an error Redis is left alone for
-RETRY_INTERVAL seconds (so a Redis that no longer answers does not add a timeout to every request), then
-tried again: the cache comes back by itself when Redis does. A warning is logged at most once a minute per
+delete do nothing), so pages are served uncached, only slower. A warning is logged at most once a minute per
 process.
+
+A Redis that hangs (accepts connections, never answers) costs more than one that is gone: each command waits
+for its socket timeout (REDIS_TIMEOUT, a quarter of a second by default). So every use of Redis in a process
+(this cache in each thread, the signing rate limit) goes through one circuit breaker per Redis URL
+(`breaker`): after a failure Redis is left alone for RETRY_INTERVAL seconds, then one request alone tries it
+again while the others carry on without it; the cache comes back by itself when Redis does. Without it, each
+thread's cache object and every signature waited on the timeout by itself.
 
 Counters are the exception: `incr`/`decr` raise redis.exceptions.ConnectionError while Redis is away, because
 a made-up count would be a lie. A caller that counts (the signing rate limit) decides what an outage means;
-`is_available()` says whether Redis answered the last time it was asked.
+`is_available()` says whether Redis may be asked now.
 """
 
 import logging
+import threading
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
@@ -31,27 +37,74 @@ logger = logging.getLogger(__name__)
 warning = ThrottledWarning(logger)
 
 
+class Breaker:
+    """Whether this process may ask one Redis now: closed (yes), open after a failure (no, for RETRY_INTERVAL
+    seconds), then half-open: the first caller to ask is let through to try, and the interval starts again
+    for everyone else, so a Redis still hanging holds up one request per interval and process, not all."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._open_until = None  # monotonic time; None while closed
+
+    def allow(self):
+        if self._open_until is None:
+            return True
+        with self._lock:
+            now = time.monotonic()
+            if self._open_until is None:
+                return True
+            if now < self._open_until:
+                return False
+            self._open_until = now + RETRY_INTERVAL  # this caller tries; the others wait for its answer
+            return True
+
+    def is_open(self):
+        return self._open_until is not None and time.monotonic() < self._open_until
+
+    def failed(self):
+        with self._lock:
+            self._open_until = time.monotonic() + RETRY_INTERVAL
+
+    def succeeded(self):
+        """Close the breaker; True if it was not closed (Redis is reachable again)."""
+        if self._open_until is None:
+            return False
+        with self._lock:
+            was_open, self._open_until = self._open_until is not None, None
+            return was_open
+
+
+_breakers = {}
+_breakers_lock = threading.Lock()
+
+
+def breaker(url):
+    """The one breaker of this process for the Redis at `url`, shared by every thread and every caller."""
+    try:
+        return _breakers[url]
+    except KeyError:
+        with _breakers_lock:
+            return _breakers.setdefault(url, Breaker())
+
+
 class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
-        self._down_until = 0.0  # monotonic time before which Redis is not asked again
-        self._down = False
+        self._breaker = breaker(",".join(self._servers))
 
     def is_available(self):
-        return time.monotonic() >= self._down_until
+        return not self._breaker.is_open()
 
     def _call(self, method, fallback, *args, **kwargs):
-        if not self.is_available():
+        if not self._breaker.allow():
             return fallback
         try:
             result = method(*args, **kwargs)
         except REDIS_FAILURES as error:
-            self._down_until = time.monotonic() + RETRY_INTERVAL
-            self._down = True
+            self._breaker.failed()
             warning.warn("Cache unavailable (%s): serving pages without it", type(error).__name__)
             return fallback
-        if self._down:
-            self._down = False
+        if self._breaker.succeeded():
             logger.warning("Cache reachable again")
         return result
 
@@ -86,13 +139,14 @@ class ResilientRedisCache(RedisCache):
         return self._call(super().clear, False)
 
     def incr(self, key, delta=1, version=None):
-        if not self.is_available():
+        if not self._breaker.allow():
             raise ConnectionError("Redis is unavailable")
         try:
-            return super().incr(key, delta, version)
+            result = super().incr(key, delta, version)
         except REDIS_FAILURES as error:
-            self._down_until = time.monotonic() + RETRY_INTERVAL
-            self._down = True
+            self._breaker.failed()
             if isinstance(error, RedisError):
                 raise
             raise ConnectionError(f"Redis failed: {error!r}") from error
+        self._breaker.succeeded()
+        return result

@@ -4,10 +4,12 @@
   PostgreSQL pass (`DATABASE_URL=postgres://… make test`, run by .ci/run) runs them, and there a missing
   server is an error, not a skip.
 - Tests marked `browser` need Debian's Chromium, tests marked `redis` a Redis server (REDIS_URL, default
-  redis://127.0.0.1:6379). Without them they skip locally but fail when CI is set.
+  redis://127.0.0.1:6379), tests marked `caddy` Debian's caddy. Without them they skip locally but fail when
+  CI is set.
 """
 
 import os
+import shutil
 import socket
 from urllib.parse import urlsplit
 
@@ -44,6 +46,8 @@ def pytest_runtest_setup(item):
         missing = f"browser test needs {CHROMIUM} (apt-get install -y chromium)"
     if item.get_closest_marker("redis") and not _redis_answers():
         missing = f"test needs Redis at {REDIS_URL}"
+    if item.get_closest_marker("caddy") and not shutil.which("caddy"):
+        missing = "test needs caddy (apt-get install -y caddy)"
     if missing:
         if os.environ.get("CI"):
             pytest.fail(missing)
@@ -57,7 +61,9 @@ def _fresh_cache():
 
     from campaigns import goals, ratelimit
     from home import generation, pagecache, site_structure
+    from ops import cache as resilient
 
+    resilient._breakers.clear()  # no Redis is taken to be down because another test stopped its own
     cache.clear()
     goals._recorded.clear()
     generation._known = None

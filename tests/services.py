@@ -9,6 +9,7 @@ worker run as real processes, with production settings, against the test databas
 import asyncio
 import http.client
 import os
+import re
 import shutil
 import signal
 import socket
@@ -183,6 +184,35 @@ class RedisServer:
         wait_for(lambda: not port_open(self.port), message="redis-server to stop")
 
 
+class HungServer:
+    """A TCP server that accepts every connection and never answers: a Redis (or anything) that hangs rather
+    than refuses. `connections` counts the clients that came and waited on it."""
+
+    def __init__(self):
+        self.listener = socket.create_server(("127.0.0.1", 0), backlog=64)
+        self.port = self.listener.getsockname()[1]
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.accepted = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    @property
+    def connections(self):
+        return len(self.accepted)
+
+    def _accept(self):
+        while True:
+            try:
+                client, _address = self.listener.accept()
+            except OSError:
+                return  # closed
+            self.accepted.append(client)  # kept open, never read or answered
+
+    def close(self):
+        self.listener.close()
+        for client in self.accepted:
+            client.close()
+
+
 # SMTP.
 
 
@@ -260,6 +290,9 @@ def production_env(**overrides):
         "BASE_URL": f"https://{HOST}",
         "DEFAULT_FROM_EMAIL": "Campaigns <campaigns@example.org>",
         "EMAIL_URL": "smtp+plain://127.0.0.1:9",  # nothing listens there
+        # Production keeps uploads in a bucket; these tests upload nothing, and nothing listens there either.
+        "AWS_STORAGE_BUCKET_NAME": "media",
+        "AWS_S3_ENDPOINT_URL": "http://127.0.0.1:9",
         "WEB_CONCURRENCY": "1",
         "PYTHONUNBUFFERED": "1",
     }
@@ -328,3 +361,79 @@ def start_worker(tmp_path, name="worker", **env):
         production_env(**env),
         tmp_path / f"{name}.log",
     )
+
+
+# The proxy in front of production.
+
+
+class Caddy:
+    """Debian's caddy serving the shipped deploy/Caddyfile on a free port, its upstreams replaced by the test's
+    gunicorn; its admin endpoint off and its listener on loopback, so that several can run at once."""
+
+    def __init__(self, tmp_path, upstream_port):
+        self.binary = shutil.which("caddy")
+        if self.binary is None:
+            missing("test needs caddy (apt-get install -y caddy)")
+        self.port = free_port()
+        self.tmp_path = tmp_path
+        self.config = tmp_path / "Caddyfile"
+        self.config.write_text(self._template((ROOT / "deploy" / "Caddyfile").read_text(), upstream_port))
+        self.process = None
+
+    def _template(self, text, upstream_port):
+        upstreams = re.compile(r"(reverse_proxy) [^{\n]+")
+        assert upstreams.search(text), "deploy/Caddyfile has no reverse_proxy"
+        text = upstreams.sub(rf"\1 127.0.0.1:{upstream_port} ", text)
+        text, count = re.subn(
+            r"^\{\n", "{\n\tadmin off\n\tdefault_bind 127.0.0.1\n", text, count=1, flags=re.M
+        )
+        assert count == 1, "deploy/Caddyfile has no global options block"
+        if self.version() < (2, 6, 3):
+            # Debian's Caddy (2.6.2) spells body buffering as it was before 2.6.3, which the caddy:2 image of
+            # compose.yaml no longer accepts: the same setting, in its older words.
+            def older(match):
+                size = match.group(2)
+                number, unit = re.fullmatch(r"(\d+)\s*([KMG]?B)", size).groups()
+                factor = {"B": 1, "KB": 1000, "MB": 1000**2, "GB": 1000**3}[unit]
+                indent = match.group(1)
+                return f"{indent}buffer_requests\n{indent}max_buffer_size {int(number) * factor}"
+
+            text, count = re.subn(r"^([ \t]*)request_buffers (\S+)$", older, text, flags=re.M)
+            assert count == 1
+        return text
+
+    def version(self):
+        output = subprocess.run([self.binary, "version"], capture_output=True, text=True, timeout=30).stdout
+        return tuple(int(part) for part in re.match(r"v?(\d+)\.(\d+)\.(\d+)", output).groups())
+
+    def start(self):
+        home = self.tmp_path / "caddy-home"
+        home.mkdir(exist_ok=True)
+        env = {
+            "PATH": os.environ.get("PATH", ""),
+            "HOME": str(home),
+            "XDG_DATA_HOME": str(home),
+            "XDG_CONFIG_HOME": str(home),
+            "SITE_ADDRESS": f":{self.port}",
+        }
+        self._log = open(self.tmp_path / "caddy.log", "wb")
+        self.process = subprocess.Popen(
+            [self.binary, "run", "--config", str(self.config), "--adapter", "caddyfile"],
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+        wait_for(lambda: port_open(self.port) or self.process.poll() is not None, timeout=30, message="caddy")
+        assert self.process.poll() is None, self.output()
+        return self
+
+    def output(self):
+        if not self._log.closed:
+            self._log.flush()
+        return (self.tmp_path / "caddy.log").read_text()
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+        self._log.close()

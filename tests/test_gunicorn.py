@@ -21,7 +21,28 @@ def load_config(monkeypatch, **environ):
 def test_workers_come_from_web_concurrency(monkeypatch):
     settings, _config = load_config(monkeypatch, WEB_CONCURRENCY="7", PORT="8123")
     assert settings["workers"] == 7
-    assert settings["bind"] == "0.0.0.0:8123"
+
+
+def test_it_listens_on_loopback_unless_told_to_listen_on_a_private_network(monkeypatch):
+    """Slow clients stall gunicorn: only a buffering proxy may reach it (README, Deploying)."""
+    settings, _config = load_config(monkeypatch, PORT="8123")
+    assert settings["bind"] == "127.0.0.1:8123"
+
+    settings, _config = load_config(monkeypatch, PORT="8123", BIND_ADDRESS="10.0.3.7")
+    assert settings["bind"] == "10.0.3.7:8123"
+
+
+def test_each_instance_has_its_own_control_socket_in_the_apps_run_directory(monkeypatch, tmp_path):
+    from tests.services import ROOT
+
+    monkeypatch.delenv("RUN_DIR", raising=False)
+    first, _config = load_config(monkeypatch, PORT="8001")
+    second, _config = load_config(monkeypatch, PORT="8002")
+    elsewhere, _config = load_config(monkeypatch, PORT="8001", RUN_DIR=str(tmp_path))
+
+    assert first["control_socket"] == str(ROOT / "var" / "run" / "gunicorn-8001.ctl")
+    assert second["control_socket"] == str(ROOT / "var" / "run" / "gunicorn-8002.ctl")
+    assert elsewhere["control_socket"] == str(tmp_path / "gunicorn-8001.ctl")
 
 
 def test_the_access_log_records_no_client_address_query_or_agent(monkeypatch, capsys):

@@ -152,14 +152,15 @@ if env("DATABASE_REPLICA_URL"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL")
+REDIS_TIMEOUT = env("REDIS_TIMEOUT")  # the cache and the signing rate limit alike
 if REDIS_URL:
     CACHES = {
         "default": {
             # Django's RedisCache, except that an unreachable Redis is a cache miss, not a 500 (ops/cache.py).
             "BACKEND": "ops.cache.ResilientRedisCache",
             "LOCATION": env("REDIS_URL"),
-            # Redis answers in well under a millisecond; one that does not within a second is down.
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            # Redis answers in well under a millisecond: one that does not within REDIS_TIMEOUT is down.
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
         }
     }
 else:

@@ -3,8 +3,11 @@ back from the PDF's text), what it never says, and who may make it."""
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -200,3 +203,74 @@ def test_a_part_made_again_by_a_returning_worker_names_nobody_twice(client, ring
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
     assert [text.count(f"Ada Lovelace-{n}") for n in range(3)] == [1, 1, 1]
     assert "3. Ada Lovelace-2" in text
+
+
+# A week, then gone
+
+
+def make_documents(client, page, *ages):
+    """Documents of `page` asked for `ages` days ago (made now, then dated back: making one purges the
+    expired)."""
+    made = []
+    for _age in ages:
+        client.post(deliver_url(page), {"make_document": "1", "language": "en-us"})
+        made.append(PetitionDocument.objects.latest("pk"))
+    for document, age in zip(made, ages, strict=True):
+        document.requested_at = timezone.now() - timedelta(days=age)
+        document.save(update_fields=["requested_at"])
+    return made
+
+
+def download_url(document):
+    return f"/admin/campaigns/deliver/document/{document.pk}.pdf"
+
+
+def test_a_document_over_a_week_old_is_refused_even_before_the_clock_deletes_it(client, ring):
+    english, _german = ring
+    consenting(english, "Ada", "Lovelace")
+    log_in(client, "Signature managers")
+    old, fresh = make_documents(client, english, 8, 6)
+
+    refused_download = client.get(download_url(old))
+    listing = client.get(deliver_url(english)).content.decode()
+
+    assert refused_download.status_code == 410
+    assert refused_download["Content-Type"].startswith("text/html")
+    text = refused_download.content.decode()
+    assert "This petition document is no longer available." in text
+    assert deliver_url(english) in text  # where to make it again
+    assert download_url(old) not in listing and download_url(fresh) in listing
+    assert client.get(download_url(fresh)).status_code == 200
+    assert PetitionDocument.objects.filter(pk=old.pk).exists()  # refused, though nothing deleted it yet
+
+
+def test_the_refusal_speaks_the_managers_language(client, ring):
+    from wagtail.users.models import UserProfile
+
+    english, _german = ring
+    user = log_in(client, "Signature managers").session["_auth_user_id"]
+    profile = UserProfile.get_for_user(get_user_model().objects.get(pk=user))
+    profile.preferred_language = "de"
+    profile.save()
+    [old] = make_documents(client, english, 8)
+
+    response = client.get(download_url(old))
+
+    assert response.status_code == 410
+    assert "Dieses Petitionsdokument ist nicht mehr verfügbar." in response.content.decode()
+
+
+def test_the_clock_deletes_documents_a_week_after_they_were_asked_for(client, ring):
+    english, _german = ring
+    consenting(english, "Ada", "Lovelace")
+    log_in(client, "Signature managers")
+    old, fresh = make_documents(client, english, 8, 6)
+    out = io.StringIO()
+
+    call_command("run_jobs", "--once", stdout=out)
+
+    assert list(PetitionDocument.objects.values_list("pk", flat=True)) == [fresh.pk]
+    assert "Deleted 1 expired petition document(s)." in out.getvalue()
+    gone = client.get(download_url(old))  # an old link: the same explanation, not a bare error page
+    assert gone.status_code == 404
+    assert "This petition document is no longer available." in gone.content.decode()

@@ -384,3 +384,15 @@ def test_the_proxy_spreads_requests_over_every_web_process_on_its_port(compose, 
     assert set(upstreams.split()) == {f"{name}:{port}" for name in web}
     assert "health_uri /healthz" in caddyfile
     assert set(proxy["depends_on"]) == web
+
+
+def test_only_the_proxy_reaches_the_web_processes(compose, app_services):
+    """gunicorn is stalled by slow clients (README, Deploying): no app container publishes a port, and the web
+    processes listen on compose's private network, where the proxy alone talks to them."""
+    for name, service in app_services.items():
+        assert "ports" not in service, f"{name} publishes a port: the app must never face the internet"
+        if "command" not in service:
+            assert service["environment"]["BIND_ADDRESS"] == "0.0.0.0", name
+    published = [name for name, service in compose["services"].items() if service.get("ports")]
+    [proxy] = [name for name in published if compose["services"][name]["image"].startswith("caddy")]
+    assert "80" in " ".join(compose["services"][proxy]["ports"])

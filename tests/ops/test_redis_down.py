@@ -1,10 +1,13 @@
 """Redis goes away: pages are still served (uncached) instead of 500s, signatures are still taken, one warning is logged a minute rather
-than one a request, /readyz says the cache is down, and the cache works again when Redis returns.
+than one a request, /readyz says the cache is down, and the cache works again when Redis returns. A Redis
+that hangs instead holds up one request now and then, not every request.
 
-The outage is real: a redis-server of the test's own, on its own port, killed and started again.
+The outage is real: a redis-server of the test's own, on its own port, killed and started again, or a TCP
+server that accepts connections and never answers.
 """
 
 import logging
+import threading
 
 import pytest
 from django.core.cache import caches
@@ -14,7 +17,7 @@ from redis import exceptions as redis_errors
 from campaigns.signatures import Signature
 from ops import cache as resilient
 from tests.builders import build_campaign, build_index, build_site
-from tests.services import RedisServer, wait_for
+from tests.services import HungServer, RedisServer, wait_for
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db]
 
@@ -104,3 +107,75 @@ def test_a_connection_that_breaks_mid_handshake_is_an_outage_not_a_500(redis, mo
     assert Signature.objects.filter(email="ada@example.org").exists()
     with pytest.raises(redis_errors.ConnectionError):  # counters still refuse to pretend
         caches["default"].incr("attempts")
+
+
+@pytest.fixture
+def hung_redis(settings, monkeypatch):
+    server = HungServer()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "ops.cache.ResilientRedisCache",
+            "LOCATION": server.url,
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        }
+    }
+    settings.REDIS_URL = server.url
+    settings.REDIS_TIMEOUT = 0.25
+    # Long enough that Redis is not tried again while the test runs, however slow the machine.
+    monkeypatch.setattr(resilient, "RETRY_INTERVAL", 600)
+    monkeypatch.setattr(resilient.warning, "_last", {})
+    yield server
+    server.close()
+
+
+def test_a_hung_redis_holds_up_one_request_not_every_one(hung_redis):
+    """Each request that asks a hung Redis waits its timeout; after the first, pages and signatures alike go
+    on without Redis. Counted as the connections the hung server received: one."""
+    campaign = build_campaign(build_index(build_site()))
+    client = Client()
+
+    pages = [client.get(path) for path in (campaign.url, "/en-us/", campaign.url, "/en-us/campaigns/")]
+    signed = [
+        client.post(
+            campaign.url,
+            {"first_name": "Ada", "last_name": "L", "email": f"ada{n}@example.org", "country": "GB"},
+            HTTP_ORIGIN="http://testserver",
+        )
+        for n in range(3)
+    ]
+
+    assert [page.status_code for page in pages] == [200, 200, 200, 200]
+    assert [answer.status_code for answer in signed] == [303, 303, 303]
+    assert Signature.objects.count() == 3
+    assert hung_redis.connections == 1
+
+
+def test_after_the_pause_one_thread_tries_the_hung_redis_again_while_the_others_go_on(
+    hung_redis, monkeypatch
+):
+    """A gunicorn worker serves from several threads, each with its own cache object: they share what one
+    learnt, and when Redis is due to be tried again only one of them waits on it."""
+    cache = caches["default"]
+    monkeypatch.setattr(resilient, "RETRY_INTERVAL", 0.3)
+    assert cache.get("page") is None
+    assert hung_redis.connections == 1
+    wait_for(cache.is_available, timeout=10, message="Redis to be due for another try")
+    monkeypatch.setattr(resilient, "RETRY_INTERVAL", 600)
+
+    threads = 8
+    start = threading.Barrier(threads)
+    answers = []
+
+    def visitor():
+        start.wait()
+        thread_cache = caches["default"]  # this thread's own cache object, as in a gunicorn thread
+        answers.extend(thread_cache.get("page", "uncached") for _ in range(5))
+
+    workers = [threading.Thread(target=visitor) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=30)
+
+    assert answers == ["uncached"] * threads * 5
+    assert hung_redis.connections == 2

@@ -20,6 +20,7 @@ PRODUCTION = {
     "BASE_URL": "https://campaigns.example.org",
     "DEFAULT_FROM_EMAIL": "Campaigns <campaigns@example.org>",
     "EMAIL_URL": "smtp://mailer:secret@smtp.example.org:587",
+    "AWS_STORAGE_BUCKET_NAME": "campaigns-media",
 }
 
 
@@ -64,6 +65,21 @@ def test_one_missing_variable_is_named_alone():
     assert result.returncode == 1
     assert result.stderr.strip().endswith(
         "which are not set: EMAIL_URL (each is described in config/env.py)."
+    )
+
+
+def test_production_without_a_media_bucket_refuses_to_start_rather_than_lose_uploads():
+    """Nothing in production serves uploads from the app's disk (WhiteNoise serves static files only), so
+    without S3 every uploaded image would be a broken link, and a second machine would not have the files."""
+    environ = {**PRODUCTION}
+    del environ["AWS_STORAGE_BUCKET_NAME"]
+
+    result = manage("check", **environ)
+
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "Production needs these environment variables, which are not set: AWS_STORAGE_BUCKET_NAME "
+        "(each is described in config/env.py)."
     )
 
 
