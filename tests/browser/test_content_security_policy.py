@@ -56,7 +56,7 @@ def test_a_visitor_signs_with_javascript_and_nothing_is_blocked(watched, live_se
     watched.get_by_role("button", name="Sign the petition").click()
 
     expect(watched.locator("[data-petition-thanks]")).to_be_visible()
-    expect(watched.locator("[data-signature-count]")).to_have_text("2")
+    expect(watched.locator("[data-petition] [data-signature-count]")).to_have_text("2")
     assert watched.problems() == []
 
 

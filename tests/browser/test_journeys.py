@@ -138,7 +138,9 @@ def test_a_copied_campaign_is_edited_translated_signed_in_two_languages_and_expo
     # 3. On the English page the count says 2 too; the visitor switches to German, on the same campaign.
     with browser() as visitor:
         visitor.goto(copy.url)
-        expect(visitor.locator("[data-signature-count]")).to_have_attribute("data-signature-count", "2")
+        expect(visitor.locator("[data-petition] [data-signature-count]")).to_have_attribute(
+            "data-signature-count", "2"
+        )
         visitor.locator(".language-switcher summary").click()
         visitor.locator(".language-switcher a[hreflang=de]").click()
         visitor.wait_for_url(f"**{german.url}")

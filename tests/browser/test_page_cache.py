@@ -45,7 +45,7 @@ def test_signing_with_javascript_on_a_cached_page_records_where_the_signer_came_
     phone.get_by_role("button", name="Sign the petition").click()
 
     expect(phone.locator("[data-petition-thanks]")).to_be_visible()
-    expect(phone.locator("[data-signature-count]")).to_have_text("1")
+    expect(phone.locator("[data-petition] [data-signature-count]")).to_have_text("1")
     signature = Signature.objects.get()
     assert signature.source == {"utm_source": "newsletter", "utm_campaign": "ring-mailing"}
     assert signature_count(ring.translation_key) == 1

@@ -89,7 +89,7 @@ def campaign_closed(page, site, locale, settings):
 @state("campaign-goal-reached")
 def campaign_goal_reached(page, site, locale, settings):
     page.goto(site.path("face-surveillance", locale))
-    count = int(page.locator("[data-signature-count]").get_attribute("data-signature-count"))
+    count = int(page.locator("[data-petition] [data-signature-count]").get_attribute("data-signature-count"))
     assert count > site.page("face-surveillance", locale).signature_goal
 
 

@@ -206,7 +206,7 @@ def test_references_section_is_numbered_with_links_both_ways(client, site):
         references=[reference(1), reference(2), reference(3)],
     )
     html = client.get(campaign.url).content.decode()
-    section = html[html.index('class="references"') :]
+    section = html[html.index('<section class="references') :]
     assert '<h2 id="references-heading">References</h2>' in section
     items = re.findall(r'<li id="ref-(\d+)">', section)
     assert items == ["1", "2", "3"]
