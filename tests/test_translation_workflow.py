@@ -4,13 +4,14 @@ date after the source changes, sync, and keep the per-locale overrides (the UK p
 import polib
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from wagtail.models import Locale
 from wagtail.rich_text import RichText
 from wagtail_localize.models import OverridableSegment, StringSegment, Translation, TranslationSource
 
 from campaigns.pages import CampaignPage
-from tests.builders import build_campaign, build_index, build_site
+from tests.builders import build_campaign, build_index, build_site, log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -177,3 +178,120 @@ def test_a_changed_source_goal_asks_the_translator_again(
         translation.save_target(publish=True)
     gb = CampaignPage.objects.get(locale__language_code="en-gb", translation_key=ring.translation_key)
     assert gb.signature_goal == 30000
+
+
+# The review of a translation (campaigns/admin/translation_review.py, home/migrations/0003_editor_review.py):
+# as the Translators and Editors groups, not as a superuser.
+GERMAN = {
+    "Tell Amazon Ring: stop sharing footage with police": "Sagen Sie Amazon Ring: Schluss mit dem Teilen",
+    "Sign the letter to Amazon Ring": "Unterschreiben Sie den Brief an Amazon Ring",
+    "We will keep you updated about this campaign.": "Wir halten Sie über diese Kampagne auf dem Laufenden.",
+}
+
+
+@pytest.fixture
+def translators(client):
+    return log_in(client, "Translators")
+
+
+@pytest.fixture
+def editors():
+    return log_in(Client(), "Editors")
+
+
+def act(client, page, action):
+    """Press a button of the translation editor's footer."""
+    return client.post(f"/admin/pages/{page.pk}/edit/", {"action": action}, follow=True)
+
+
+def messages_of(response):
+    return [str(message).strip() for message in response.context["messages"]]
+
+
+def public_status(page):
+    return Client().get(f"/{page.locale.language_code}/campaigns/{page.slug}/").status_code
+
+
+def test_a_translation_is_public_only_once_an_editor_approves_it(translators, editors, ring):
+    translation = submit(translators, ring, "de")
+    german = translation.get_target_instance()
+    assert not german.live and public_status(german) == 404  # not live in English the moment it is made
+
+    editor_html = translators.get(f"/admin/pages/{german.pk}/edit/").content.decode()
+    assert "Submit to Editor review" in editor_html
+    assert "Publish in Deutsch" not in editor_html and "Convert to alias" not in editor_html
+    response = act(translators, german, "publish")  # a translator may not publish, even by a crafted post
+    assert "Sorry, you do not have permission to access this area." in messages_of(response)
+    german.refresh_from_db()
+    assert not german.live
+
+    upload_po(translators, translation, GERMAN)
+    response = act(translators, german, "submit")
+    assert "has been submitted for review" in " ".join(messages_of(response))
+    german.refresh_from_db()
+    assert german.current_workflow_state.status == "in_progress"
+    assert not german.live and public_status(german) == 404  # submitted is not published
+    assert "Awaiting review: Approval by an editor" in response.content.decode()
+
+    assert "Approve and publish in Deutsch" in editors.get(f"/admin/pages/{german.pk}/edit/").content.decode()
+    response = act(editors, german, "approve")
+    assert "Approved" in " ".join(messages_of(response))
+    german.refresh_from_db()
+    assert german.live and german.title == GERMAN["Tell Amazon Ring: stop sharing footage with police"]
+    assert german.current_workflow_state is None
+    html = Client().get(f"/de/campaigns/{german.slug}/").content.decode()
+    assert "Wir halten Sie über diese Kampagne auf dem Laufenden." in html
+
+
+def test_an_editor_can_send_a_translation_back(translators, editors, ring):
+    translation = submit(translators, ring, "de")
+    german = translation.get_target_instance()
+    upload_po(translators, translation, GERMAN)
+    act(translators, german, "submit")
+    act(editors, german, "reject")
+    german.refresh_from_db()
+    assert german.current_workflow_state.status == "needs_changes" and not german.live
+    html = translators.get(f"/admin/pages/{german.pk}/edit/").content.decode()
+    assert "Resubmit to Approval by an editor" in html
+    act(translators, german, "submit")
+    german.refresh_from_db()
+    assert german.current_workflow_state.status == "in_progress"
+
+
+@pytest.mark.parametrize("action, who", [("publish", "editors"), ("submit", "translators")])
+def test_untranslated_consent_or_call_to_action_is_refused(translators, editors, ring, action, who):
+    translation = submit(translators, ring, "de")
+    german = translation.get_target_instance()
+    # The title is translated; the consent wording and the call to action are not.
+    upload_po(translators, translation, {"Tell Amazon Ring: stop sharing footage with police": "Amazon Ring"})
+    client = {"editors": editors, "translators": translators}[who]
+    response = act(client, german, action)
+    assert (
+        "“Amazon Ring” cannot be published in Deutsch yet: its call to action and consent wording still read "
+        "as on the English (US) page. Translate them, then publish or submit it again."
+    ) in messages_of(response)
+    german.refresh_from_db()
+    assert not german.live and german.current_workflow_state is None
+
+    upload_po(translators, translation, GERMAN)
+    act(client, german, action)
+    german.refresh_from_db()
+    assert german.live if action == "publish" else german.current_workflow_state is not None
+
+
+def test_a_british_translation_may_keep_the_american_wording(editors, ring):
+    translation = submit(editors, ring, "en-gb")
+    british = translation.get_target_instance()
+    response = act(editors, british, "publish")
+    assert "Published" in " ".join(messages_of(response))
+    british.refresh_from_db()
+    assert british.live and british.consent_text == ring.consent_text
+
+
+def test_a_translation_cannot_become_an_alias_of_its_source(editors, ring):
+    translation = submit(editors, ring, "de")
+    german = translation.get_target_instance()
+    response = editors.post(reverse("wagtail_localize:convert_to_alias", args=[german.pk]), follow=True)
+    assert "cannot become an alias" in " ".join(messages_of(response))
+    german.refresh_from_db()
+    assert german.alias_of_id is None and not german.live
