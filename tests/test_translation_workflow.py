@@ -11,7 +11,8 @@ from wagtail.rich_text import RichText
 from wagtail_localize.models import OverridableSegment, StringSegment, Translation, TranslationSource
 
 from campaigns.pages import CampaignPage
-from tests.builders import build_campaign, build_index, build_site, log_in
+from tests.builders import build_campaign, build_index, build_site, log_in, translate
+from tests.campaigns.test_pages import campaign_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -209,7 +210,7 @@ def messages_of(response):
 
 
 def public_status(page):
-    return Client().get(f"/{page.locale.language_code}/campaigns/{page.slug}/").status_code
+    return Client().get(page.get_url()).status_code  # an anonymous visitor's
 
 
 def test_a_translation_is_public_only_once_an_editor_approves_it(translators, editors, ring):
@@ -239,7 +240,7 @@ def test_a_translation_is_public_only_once_an_editor_approves_it(translators, ed
     german.refresh_from_db()
     assert german.live and german.title == GERMAN["Tell Amazon Ring: stop sharing footage with police"]
     assert german.current_workflow_state is None
-    html = Client().get(f"/de/campaigns/{german.slug}/").content.decode()
+    html = Client().get(german.get_url()).content.decode()
     assert "Wir halten Sie über diese Kampagne auf dem Laufenden." in html
 
 
@@ -295,3 +296,50 @@ def test_a_translation_cannot_become_an_alias_of_its_source(editors, ring):
     assert "cannot become an alias" in " ".join(messages_of(response))
     german.refresh_from_db()
     assert german.alias_of_id is None and not german.live
+
+
+def test_wagtails_own_editor_refuses_to_publish_untranslated_consent_but_saves_the_draft(client):
+    """A translation edited by hand (not synced, so Wagtail's editor, not wagtail-localize's)."""
+    index = build_index(build_site())
+    english = build_campaign(index, consent_text="We will email you about this campaign.")
+    translate(index, "de")
+    german = translate(english, "de", title="Gesichtserkennung", consent_text="Wir schreiben Ihnen.")
+    editors = log_in(client, "Editors")
+    url = f"/admin/pages/{german.pk}/edit/"
+    data = campaign_form_data(
+        title="Gesichtserkennung",
+        slug=german.slug,
+        cta_heading="Unterschreiben Sie",
+        consent_text="We will email you about this campaign.",  # pasted back from the English page
+    )
+    response = editors.post(url, {**data, "action-publish": "action-publish"})
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "consent_text": ["This is still the source page's text: translate it before publishing."]
+    }
+    german.refresh_from_db()
+    assert german.consent_text == "Wir schreiben Ihnen."  # the live page is untouched
+
+    assert editors.post(url, data).status_code == 302  # a draft may be unfinished
+    german.refresh_from_db()
+    assert german.has_unpublished_changes and german.consent_text == "Wir schreiben Ihnen."
+
+
+def test_a_translators_sync_brings_the_changes_and_publishes_nothing(translators, editors, ring):
+    translation = submit(translators, ring, "de")
+    german = translation.get_target_instance()
+    upload_po(translators, translation, GERMAN)
+    ring.summary = "Ring shares footage with police, and more."
+    ring.save_revision().publish()
+    source = TranslationSource.objects.get_for_instance(ring)
+    url = reverse("wagtail_localize:update_translations", args=[source.pk])
+    assert "Publish immediately" not in translators.get(url).content.decode()
+    assert "Publish immediately" in editors.get(url).content.decode()
+
+    response = translators.post(url, {"publish_translations": "on"})  # posted anyway
+    assert response.status_code == 302
+    german.refresh_from_db()
+    assert not german.live
+    # The translator finds the new sentence to translate in the editor.
+    strings = StringSegment.objects.filter(source=source).values_list("string__data", flat=True)
+    assert "Ring shares footage with police, and more." in strings

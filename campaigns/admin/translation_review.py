@@ -11,7 +11,8 @@ this module's `TranslationActions` (templates/wagtail_localize/admin/edit_transl
 - a reviewer of the task the page is on (an Editor) approves it, which publishes it, or asks for changes;
 - a user who may publish and has nothing to review publishes it;
 - nobody converts it into an alias of the source page: that would put the source language's text live under
-  this language's address, unreviewed (`refuse_alias` replaces wagtail-localize's view).
+  this language's address, unreviewed (`refuse_alias` replaces wagtail-localize's view);
+- "Sync translated pages" offers "Publish immediately" only to who may publish (`SyncTranslationsView`).
 
 Each action first saves what the translation editor shows as a new draft (wagtail-localize's
 `save_target(publish=False)`), so what is submitted, approved or published is what the person saw; then
@@ -25,8 +26,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from wagtail.models import Page, WorkflowState
+from wagtail.models import DraftStateMixin, Page, WorkflowState
+from wagtail.snippets.permissions import get_permission_name
 from wagtail_localize.models import Translation
+from wagtail_localize.views.update_translations import UpdateTranslationsView
 
 from campaigns.translation_wording import refusal, untranslated_wording
 
@@ -184,3 +187,28 @@ def refuse_alias(request, page_id):
         ),
     )
     return redirect("wagtailadmin_pages:edit", page_id)
+
+
+class SyncTranslationsView(UpdateTranslationsView):
+    """wagtail-localize's "Sync translated pages", whose "Publish immediately" publishes every translation of
+    the source without asking whether the user may publish: here it is offered to, and obeyed for, only
+    those who may publish the source (Editors); a Translator's sync updates the drafts."""
+
+    def may_publish(self):
+        source = self.object.get_source_instance()
+        user = self.request.user
+        if isinstance(source, Page):
+            return source.permissions_for_user(user).can_publish()
+        if isinstance(source, DraftStateMixin):
+            return user.is_superuser or user.has_perm(get_permission_name("publish", type(source)))
+        return True
+
+    def get_form(self):
+        form = super().get_form()
+        if not self.may_publish():
+            del form.fields["publish_translations"]
+        return form
+
+    def form_valid(self, form):
+        form.cleaned_data.setdefault("publish_translations", False)
+        return super().form_valid(form)

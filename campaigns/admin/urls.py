@@ -29,4 +29,9 @@ urlpatterns = [
         translation_review.refuse_alias,
         name="campaigns_refuse_alias",
     ),
+    path(
+        "localize/update/<int:translation_source_id>/",
+        translation_review.SyncTranslationsView.as_view(),
+        name="campaigns_sync_translations",
+    ),
 ]
