@@ -13,11 +13,10 @@ from wagtail import hooks
 from wagtail.contrib.forms.utils import get_form_types
 from wagtail_modeladmin.options import modeladmin_register
 
-from campaigns.admin import urls
+from campaigns.admin import translation_review, urls
 from campaigns.admin.buttons import summary_button
 from campaigns.admin.listing import SignatureAdmin
 from campaigns.admin.panels import OpenCampaignsPanel
-from campaigns.admin.translation_review import act_on_translation
 from campaigns.signatures import VIEW_SIGNATURES
 
 modeladmin_register(SignatureAdmin)
@@ -62,7 +61,12 @@ def open_campaigns_panel(request, panels):
 
 
 # Before wagtail-localize's own hook, which would show its editor (campaigns/admin/translation_review.py).
-hooks.register("before_edit_page", act_on_translation, order=-1)
+hooks.register("before_edit_page", translation_review.act_on_translation, order=-1)
+
+
+@hooks.register("register_admin_urls")
+def register_translation_review_urls():
+    return translation_review.urlpatterns
 
 
 @hooks.register("construct_page_action_menu")

@@ -24,7 +24,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from wagtail.models import DraftStateMixin, Page, WorkflowState
 from wagtail.snippets.permissions import get_permission_name
@@ -212,3 +212,15 @@ class SyncTranslationsView(UpdateTranslationsView):
     def form_valid(self, form):
         form.cleaned_data.setdefault("publish_translations", False)
         return super().form_valid(form)
+
+
+# Registered before wagtail-localize's own URLs (campaigns comes first in INSTALLED_APPS), so these replace its
+# views at the same addresses; reverse("wagtail_localize:…") still points here.
+urlpatterns = [
+    path("localize/page/<int:page_id>/convert_to_alias/", refuse_alias, name="campaigns_refuse_alias"),
+    path(
+        "localize/update/<int:translation_source_id>/",
+        SyncTranslationsView.as_view(),
+        name="campaigns_sync_translations",
+    ),
+]

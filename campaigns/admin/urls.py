@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from campaigns.admin import translation_review, views
+from campaigns.admin import views
 
 urlpatterns = [
     path("campaigns/signature/forget/", views.ForgetPersonView.as_view(), name="campaigns_signature_forget"),
@@ -22,16 +22,5 @@ urlpatterns = [
         "forms/submissions/<int:page_id>/delete/",
         views.SubmissionsDeleteView.as_view(),
         name="campaigns_delete_submissions",
-    ),
-    # Replaces wagtail-localize's "Convert to alias page" the same way (campaigns/admin/translation_review.py).
-    path(
-        "localize/page/<int:page_id>/convert_to_alias/",
-        translation_review.refuse_alias,
-        name="campaigns_refuse_alias",
-    ),
-    path(
-        "localize/update/<int:translation_source_id>/",
-        translation_review.SyncTranslationsView.as_view(),
-        name="campaigns_sync_translations",
     ),
 ]
