@@ -36,8 +36,8 @@ def source_page(page):
 
 
 def untranslated_wording(page, values=None):
-    """The wording fields of `page` (a CampaignPage, or a revision of one) that are still the source page's
-    text, by name; empty when there is nothing to refuse. `values`
+    """The wording fields of `page` (a CampaignPage, or a revision of one; any other page has none) that are
+    still the source page's text, by name; empty when there is nothing to refuse. `values`
     (field name → text) stands for what a form is about to save instead of the page's own."""
     original = source_page(page)
     if original is None or _language(original.locale) == _language(page.locale):
@@ -45,6 +45,8 @@ def untranslated_wording(page, values=None):
     values = values or {}
     untranslated = []
     for name in WORDING_FIELDS:
+        if not hasattr(page, name):  # another page type (a home page, the campaign list) has none of them
+            continue
         text = str(values.get(name, getattr(page, name)) or "").strip()
         if text and text == str(getattr(original, name) or "").strip():
             untranslated.append(name)

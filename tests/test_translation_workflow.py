@@ -343,3 +343,51 @@ def test_a_translators_sync_brings_the_changes_and_publishes_nothing(translators
     # The translator finds the new sentence to translate in the editor.
     strings = StringSegment.objects.filter(source=source).values_list("string__data", flat=True)
     assert "Ring shares footage with police, and more." in strings
+
+
+def test_an_editors_sync_publishes_only_translations_whose_wording_is_translated(translators, editors, ring):
+    german_translation = submit(translators, ring, "de")
+    upload_po(translators, german_translation, GERMAN)
+    british_translation = submit(translators, ring, "en-gb")
+    german, british = german_translation.get_target_instance(), british_translation.get_target_instance()
+    act(editors, german, "publish")
+    act(editors, british, "publish")
+    # New consent wording on the source: until translated, the German page would show it in English.
+    ring.consent_text = "We will email you about this campaign and related ones."
+    ring.summary = "Amazon works with over 2,000 police departments."
+    ring.save_revision().publish()
+    source = TranslationSource.objects.get_for_instance(ring)
+    url = reverse("wagtail_localize:update_translations", args=[source.pk])
+    response = editors.post(url, {"publish_translations": "on"}, follow=True)
+    assert (
+        "“Sagen Sie Amazon Ring: Schluss mit dem Teilen” cannot be published in Deutsch yet: its consent "
+        "wording still read as on the English (US) page. Translate them, then publish or submit it again."
+    ) in messages_of(response)
+    german.refresh_from_db()
+    british.refresh_from_db()
+    assert german.consent_text == "Wir halten Sie über diese Kampagne auf dem Laufenden."  # as published
+    assert british.summary == "Amazon works with over 2,000 police departments."  # English may keep it
+
+
+def test_a_change_to_a_live_translation_stays_out_of_sight_until_approved(translators, editors, ring):
+    translation = submit(translators, ring, "de")
+    upload_po(translators, translation, GERMAN)
+    german = translation.get_target_instance()
+    act(editors, german, "publish")
+    german.refresh_from_db()
+    assert german.live
+
+    new_title = "Sagen Sie Amazon Ring: Schluss damit"
+    upload_po(
+        translators, translation, {**GERMAN, "Tell Amazon Ring: stop sharing footage with police": new_title}
+    )
+    act(translators, german, "submit")
+    german.refresh_from_db()
+    assert german.current_workflow_state.status == "in_progress" and german.has_unpublished_changes
+    assert german.title == GERMAN["Tell Amazon Ring: stop sharing footage with police"]  # what visitors get
+    assert new_title not in Client().get(german.get_url()).content.decode()
+
+    act(editors, german, "approve")
+    german.refresh_from_db()
+    assert german.title == new_title and not german.has_unpublished_changes
+    assert new_title in Client().get(german.get_url()).content.decode()

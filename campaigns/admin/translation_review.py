@@ -12,7 +12,8 @@ this module's `TranslationActions` (templates/wagtail_localize/admin/edit_transl
 - a user who may publish and has nothing to review publishes it;
 - nobody converts it into an alias of the source page: that would put the source language's text live under
   this language's address, unreviewed (`refuse_alias` replaces wagtail-localize's view);
-- "Sync translated pages" offers "Publish immediately" only to who may publish (`SyncTranslationsView`).
+- "Sync translated pages" offers "Publish immediately" only to who may publish, and publishes only the
+  translations whose wording is translated (`SyncTranslationsView`).
 
 Each action first saves what the translation editor shows as a new draft (wagtail-localize's
 `save_target(publish=False)`), so what is submitted, approved or published is what the person saw; then
@@ -50,6 +51,29 @@ def synced_translation(page):
     )
 
 
+def save_draft(translation, user):
+    """Saves what the translation editor shows as the target page's latest revision; returns that revision's
+    page and the wording fields it still has in the source's text. Raises ValidationError as
+    wagtail-localize does when the translated page would not be valid.
+
+    wagtail-localize's draft (`save_target(publish=False)`) also writes the draft into the page's own row,
+    which is what visitors are served while the page is live: the published version is put back there, so
+    a draft, submitted or refused, stays out of sight until it is published."""
+    target = translation.get_target_instance()
+    live_revision = target.live_revision if target.live else None
+    translation.save_target(user=user, publish=False)
+    page = translation.get_target_instance()
+    draft_revision = page.get_latest_revision()
+    draft = draft_revision.as_object()
+    if live_revision is not None:
+        published = live_revision.as_object()
+        published.latest_revision = draft_revision
+        published.draft_title = draft.title
+        published.has_unpublished_changes = True
+        published.save(clean=False)
+    return draft, untranslated_wording(draft)
+
+
 def act_on_translation(request, page):
     """The `before_edit_page` hook: carries out the footer's action on a synced translation and redirects back
     to its editor; anything else (a GET, another page) is left to wagtail-localize and Wagtail."""
@@ -79,7 +103,7 @@ def act_on_translation(request, page):
         return redirect(edit_url)
 
     try:
-        translation.save_target(user=request.user, publish=False)
+        draft, untranslated = save_draft(translation, request.user)
     except ValidationError:
         messages.error(
             request,
@@ -88,8 +112,6 @@ def act_on_translation(request, page):
         )
         return redirect(edit_url)
     page.refresh_from_db()
-    draft = page.get_latest_revision_as_object()
-    untranslated = untranslated_wording(draft)
     if untranslated:
         messages.error(request, refusal(draft, untranslated))
         return redirect(edit_url)
@@ -191,8 +213,9 @@ def refuse_alias(request, page_id):
 
 class SyncTranslationsView(UpdateTranslationsView):
     """wagtail-localize's "Sync translated pages", whose "Publish immediately" publishes every translation of
-    the source without asking whether the user may publish: here it is offered to, and obeyed for, only
-    those who may publish the source (Editors); a Translator's sync updates the drafts."""
+    the source without asking whether the user may publish, untranslated wording and all: here it is offered
+    to, and obeyed for, only those who may publish the source (Editors), and a page whose wording is still
+    the source's stays as it was, with a message saying why; a Translator's sync updates the source only."""
 
     def may_publish(self):
         source = self.object.get_source_instance()
@@ -210,8 +233,28 @@ class SyncTranslationsView(UpdateTranslationsView):
         return form
 
     def form_valid(self, form):
-        form.cleaned_data.setdefault("publish_translations", False)
-        return super().form_valid(form)
+        publish = form.cleaned_data.get("publish_translations", False)
+        if not isinstance(self.object.get_source_instance(), Page):
+            form.cleaned_data["publish_translations"] = publish
+            return super().form_valid(form)
+        # wagtail-localize's own loop would publish every page unchecked: it updates the source here, and
+        # each translation is published below only if its wording is translated.
+        form.cleaned_data["publish_translations"] = False
+        response = super().form_valid(form)
+        if publish:
+            for translation in self.object.translations.filter(enabled=True).select_related("target_locale"):
+                self.publish_translated(translation)
+        return response
+
+    def publish_translated(self, translation):
+        try:
+            draft, untranslated = save_draft(translation, self.request.user)
+        except ValidationError:
+            return  # as wagtail-localize does: the page keeps its last published version
+        if untranslated:
+            messages.warning(self.request, refusal(draft, untranslated))
+            return
+        translation.get_target_instance().get_latest_revision().publish(user=self.request.user)
 
 
 # Registered before wagtail-localize's own URLs (campaigns comes first in INSTALLED_APPS), so these replace its

@@ -40,6 +40,7 @@ def test_a_translator_submits_a_translation_and_it_is_public_only_once_an_editor
         translator.goto(f"/admin/pages/{campaign.get_parent().pk}/")
         row = translator.locator("tr", has_text=campaign.title)
         row.get_by_role("button", name="More options").click()
+        screenshot(translator, "translation-0-translator-page-menu")
         expect(row.get_by_role("link", name="Translate", exact=True)).to_have_count(0)  # simple_translation's
         row.get_by_role("link", name="Translate this page").click()
         translator.get_by_label("Deutsch").check()
@@ -88,9 +89,11 @@ def test_a_translator_submits_a_translation_and_it_is_public_only_once_an_editor
     with browser() as editor:
         log_in(editor, user_in_role("Editors"))
         editor.goto(f"/admin/pages/{german.pk}/edit/")
-        approve = editor.get_by_role("button", name="Approve and publish in Deutsch")
+        footer = editor.locator("footer.page-translation__footer")
+        footer.get_by_role("button", name="More actions").click()
+        expect(footer.get_by_role("button", name="Request changes")).to_be_visible()
         screenshot(editor, "translation-4-editor-reviews")
-        approve.click()
+        footer.get_by_role("button", name="Approve and publish in Deutsch").click()
         expect(editor.locator(".messages")).to_contain_text("Approved")
 
     with browser("phone") as visitor:
