@@ -23,6 +23,7 @@ source page's text (campaigns/translation_wording.py).
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import path, reverse
@@ -58,7 +59,13 @@ def save_draft(translation, user):
 
     wagtail-localize's draft (`save_target(publish=False)`) also writes the draft into the page's own row,
     which is what visitors are served while the page is live: the published version is put back there, so
-    a draft, submitted or refused, stays out of sight until it is published."""
+    a draft, submitted or refused, stays out of sight until it is published. One transaction: no visitor is
+    ever served the row in between."""
+    with transaction.atomic():
+        return _save_draft(translation, user)
+
+
+def _save_draft(translation, user):
     target = translation.get_target_instance()
     live_revision = target.live_revision if target.live else None
     translation.save_target(user=user, publish=False)
