@@ -3,11 +3,13 @@ date after the source changes, sync, and keep the per-locale overrides (the UK p
 
 import polib
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from wagtail.models import Locale
 from wagtail.rich_text import RichText
+from wagtail.users.models import UserProfile
 from wagtail_localize.models import OverridableSegment, StringSegment, Translation, TranslationSource
 
 from campaigns.pages import CampaignPage
@@ -391,3 +393,21 @@ def test_a_change_to_a_live_translation_stays_out_of_sight_until_approved(transl
     german.refresh_from_db()
     assert german.title == new_title and not german.has_unpublished_changes
     assert new_title in Client().get(german.get_url()).content.decode()
+
+
+def test_the_refusal_speaks_the_translators_admin_language(translators, ring):
+    user = get_user_model().objects.get(username="translators")
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "de"
+    profile.save()
+    translation = submit(translators, ring, "de")
+    german = translation.get_target_instance()
+    assert (
+        "Einreichen: Prüfung durch die Redaktion"
+        in translators.get(f"/admin/pages/{german.pk}/edit/").content.decode()
+    )
+    response = act(translators, german, "submit")
+    assert (
+        "„Tell Amazon Ring: stop sharing footage with police“ kann noch nicht auf Deutsch veröffentlicht werden: "
+        "Handlungsaufruf und Einwilligungstext lauten noch wie auf der Seite auf English (US)."
+    ) in " ".join(messages_of(response))

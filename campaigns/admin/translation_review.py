@@ -166,7 +166,8 @@ class TranslationActions:
         self.translation = translation
 
     def actions(self):
-        """(action, label, icon) of the buttons, the main one first; a None action is a disabled button."""
+        """(action, label, icon) of the buttons, the main one first; a None action is a disabled button. The
+        workflow's and task's names are translated when the catalogs know them (home/migrations/0003)."""
         page, user = self.page, self.request.user
         permissions = page.permissions_for_user(user)
         language = self.translation.target_locale.get_display_name()
@@ -181,12 +182,12 @@ class TranslationActions:
         if permissions.can_publish():
             return [(PUBLISH, _("Publish in %(language)s") % {"language": language}, "upload")]
         if workflow_state is not None and workflow_state.status == WorkflowState.STATUS_IN_PROGRESS:
-            return [(None, _("Awaiting review: %(task)s") % {"task": task.name}, "time")]
+            return [(None, _("Awaiting review: %(task)s") % {"task": _(task.name)}, "time")]
         if permissions.can_submit_for_moderation():
             if workflow_state is not None and workflow_state.status == WorkflowState.STATUS_NEEDS_CHANGES:
-                label = _("Resubmit to %(task)s") % {"task": workflow_state.current_task_state.task.name}
+                label = _("Resubmit to %(task)s") % {"task": _(workflow_state.current_task_state.task.name)}
             else:
-                label = _("Submit to %(workflow)s") % {"workflow": page.get_workflow().name}
+                label = _("Submit to %(workflow)s") % {"workflow": _(page.get_workflow().name)}
             return [(SUBMIT, label, "resubmit")]
         return []
 

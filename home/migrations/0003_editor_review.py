@@ -7,9 +7,12 @@ locale added later; Editors, who may publish, still publish directly. It replace
 """
 
 from django.db import migrations
+from django.utils.translation import gettext_noop
 
-WORKFLOW = "Editor review"
-TASK = "Approval by an editor"
+# Stored in English; the translation editor's buttons show them in the admin's language (the catalogs in
+# locale/ translate these two strings).
+WORKFLOW = gettext_noop("Editor review")
+TASK = gettext_noop("Approval by an editor")
 REVIEWERS = ["Editors", "Moderators"]
 
 
