@@ -411,3 +411,17 @@ def test_the_refusal_speaks_the_translators_admin_language(translators, ring):
         "„Tell Amazon Ring: stop sharing footage with police“ kann noch nicht auf Deutsch veröffentlicht werden: "
         "Handlungsaufruf und Einwilligungstext lauten noch wie auf der Seite auf English (US)."
     ) in " ".join(messages_of(response))
+
+
+def test_an_editor_can_approve_from_the_dashboard(translators, editors, ring):
+    translation = submit(translators, ring, "de")
+    german = translation.get_target_instance()
+    upload_po(translators, translation, GERMAN)
+    act(translators, german, "submit")
+    german.refresh_from_db()
+    task_state = german.current_workflow_task_state
+    assert german.title in editors.get("/admin/").content.decode()  # "Awaiting your review"
+    url = reverse("wagtailadmin_pages:workflow_action", args=[german.pk, "approve", task_state.pk])
+    assert editors.post(url, {"comment": ""}).status_code == 302
+    german.refresh_from_db()
+    assert german.live and german.title == GERMAN["Tell Amazon Ring: stop sharing footage with police"]
