@@ -425,3 +425,12 @@ def test_an_editor_can_approve_from_the_dashboard(translators, editors, ring):
     assert editors.post(url, {"comment": ""}).status_code == 302
     german.refresh_from_db()
     assert german.live and german.title == GERMAN["Tell Amazon Ring: stop sharing footage with police"]
+
+
+def test_wagtails_own_editor_of_a_stopped_translation_offers_no_alias(editors, ring):
+    translation = submit(editors, ring, "de")
+    german = translation.get_target_instance()
+    editors.post(reverse("wagtail_localize:stop_translation", args=[translation.pk]))
+    html = editors.get(f"/admin/pages/{german.pk}/edit/").content.decode()
+    assert "Start Synced translation" in html  # Wagtail's own editor, with wagtail-localize's menu items
+    assert "Convert to alias page" not in html
