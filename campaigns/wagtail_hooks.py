@@ -13,7 +13,7 @@ from wagtail import hooks
 from wagtail.contrib.forms.utils import get_form_types
 from wagtail_modeladmin.options import modeladmin_register
 
-from campaigns.admin import urls
+from campaigns.admin import translation_review, urls
 from campaigns.admin.buttons import summary_button
 from campaigns.admin.listing import SignatureAdmin
 from campaigns.admin.panels import OpenCampaignsPanel
@@ -58,3 +58,18 @@ def page_header_summary_button(page, user, view_name, next_url=None):
 @hooks.register("construct_homepage_panels")
 def open_campaigns_panel(request, panels):
     panels.append(OpenCampaignsPanel())
+
+
+# Before wagtail-localize's own hook, which would show its editor (campaigns/admin/translation_review.py).
+hooks.register("before_edit_page", translation_review.act_on_translation, order=-1)
+
+
+@hooks.register("register_admin_urls")
+def register_translation_review_urls():
+    return translation_review.urlpatterns
+
+
+@hooks.register("construct_page_action_menu")
+def no_convert_to_alias(menu_items, request, context):
+    """Wagtail's editor of a translation no longer synced offers no "Convert to alias page" either."""
+    menu_items[:] = [item for item in menu_items if item.name != "localize-convert-to-alias"]
