@@ -1,9 +1,24 @@
-"""The campaign page's editing form where it is more than its fields: the embed snippet panel, and the check
+"""The campaign page's editing form where it is more than its fields: the embed snippet panel, the checklist of
+what a copy still says as its source does (and the confirmation it asks before publishing), and the check
 that no partner site is listed twice."""
 
+import copy
+
+from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import Panel
+
+from campaigns.copying import CHECKED_FIELDS, unchanged_fields
+
+
+def copied_words(page):
+    """What `page`, a campaign copied from another and not yet published, still says as the campaign it was
+    copied from does (campaigns.copying.unchanged_fields), with that source; ([], None) for any other page."""
+    if page.copied_from_id is None or page.first_published_at is not None:
+        return [], None
+    source = page.copied_from.specific
+    return unchanged_fields(page, source), source
 
 
 class EmbedSnippetPanel(Panel):
@@ -25,13 +40,73 @@ class EmbedSnippetPanel(Panel):
             return context
 
 
+class CopiedWordsPanel(Panel):
+    """A copy's launch checklist, at the top of its edit view until it is first published: each field still
+    the same as in the campaign it was copied from, with a link to it, and the box to tick to publish it
+    like that anyway."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("heading", _("Still the same as in the campaign you copied"))
+        super().__init__(**kwargs)
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "campaigns/admin/copied_words.html"
+
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.items, self.source = copied_words(self.instance) if self.instance.pk else ([], None)
+
+        def is_shown(self):
+            return bool(self.items)
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            context.update(
+                items=self.items, source=self.source, confirmation=self.form["confirm_copied_words"]
+            )
+            return context
+
+
 class CampaignPageForm(WagtailAdminPageForm):
     """The campaign page's admin form (CampaignPage.base_form_class)."""
+
+    # Rendered by CopiedWordsPanel, and only there: a page that was not copied never needs it.
+    confirm_copied_words = forms.BooleanField(
+        required=False,
+        label=_("Publish these as they are"),
+        help_text=_(
+            "Tick if the new campaign should say exactly what the one you copied says in these places."
+        ),
+    )
 
     def clean(self):
         cleaned_data = super().clean()
         self._refuse_partners_listed_twice()
+        self._ask_to_confirm_copied_words()
         return cleaned_data
+
+    def _ask_to_confirm_copied_words(self):
+        """Publishing a copy that still has the source's words in places needs the box ticked; saving a draft
+        never does. The comparison is with what is being published: a field changed in this very submission
+        counts as changed."""
+        if "action-publish" not in self.data or self.cleaned_data.get("confirm_copied_words"):
+            return
+        page = copy.copy(self.instance)
+        for name, _label in CHECKED_FIELDS:
+            if name in self.cleaned_data:
+                setattr(page, name, self.cleaned_data[name])
+        if "body" in self.cleaned_data:
+            page.body = self.cleaned_data["body"]
+        items, source = copied_words(page)
+        if items:
+            self.add_error(
+                "confirm_copied_words",
+                _(
+                    "Some of this campaign still says what “%(source)s” says (listed at the top of the Content "
+                    "tab). Change it, or tick this box to publish it as it is."
+                )
+                % {"source": source.get_admin_display_title()},
+            )
 
     def _refuse_partners_listed_twice(self):
         """The same site twice (as typed, or once normalised: `HTTPS://A.org/` is `https://a.org`) would make

@@ -6,9 +6,13 @@ person, the summaries, and Wagtail's own per-page form submissions, which would 
 everyone who may edit the page.
 """
 
+from django.contrib import messages as django_messages
+from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from wagtail import hooks
+from wagtail.admin import messages
 from wagtail.contrib.forms.utils import get_form_types
 from wagtail_modeladmin.options import modeladmin_register
 
@@ -17,6 +21,8 @@ from campaigns.admin.buttons import summary_button
 from campaigns.admin.listing import SignatureAdmin
 from campaigns.admin.panels import OpenCampaignsPanel
 from campaigns.admin.views import VIEW_SIGNATURES
+from campaigns.copying import record_copy
+from campaigns.pages import CampaignPage
 
 modeladmin_register(SignatureAdmin)
 
@@ -57,3 +63,25 @@ def page_header_summary_button(page, user, view_name, next_url=None):
 @hooks.register("construct_homepage_panels")
 def open_campaigns_panel(request, panels):
     panels.append(OpenCampaignsPanel())
+
+
+@hooks.register("after_copy_page")
+def open_the_copied_campaign(request, source, copy):
+    """A copied campaign opens in its edit view, where its checklist lists what still says what the source
+    says, and the message names the copy: Wagtail's own ("Page 'Ring' copied.") names only the source, and
+    two pages with the same title are easy to mix up."""
+    if not isinstance(copy, CampaignPage):
+        return None
+    record_copy(source, copy)
+    # Wagtail has already queued its message; reading the queue consumes it, the others are queued again.
+    queued = list(django_messages.get_messages(request))
+    for message in queued[:-1]:
+        django_messages.add_message(request, message.level, message.message, message.extra_tags)
+    messages.success(
+        request,
+        _(
+            "“%(copy)s” was copied from “%(source)s”. Check the words it still shares with it before publishing."
+        )
+        % {"copy": copy.title, "source": source.specific_deferred.get_admin_display_title()},
+    )
+    return redirect("wagtailadmin_pages:edit", copy.pk)
