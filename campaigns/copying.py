@@ -15,8 +15,9 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.text import slugify
+from django.utils import formats, timezone
+from django.utils.html import format_html, strip_tags
+from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.actions.delete_page import DeletePageAction
@@ -32,6 +33,7 @@ class Unchanged:
     name: str
     label: str
     anchor: str
+    shown: str = ""  # what it says, shortened, so the editor recognises it without opening the field
 
 
 # The source's words and figures a copy should not keep unseen, in the order of the edit form's tabs
@@ -64,7 +66,7 @@ def unchanged_fields(copy, source):
     for name, label in CHECKED_FIELDS:
         value = _comparable(copy, name)
         if value not in (None, "") and value == _comparable(source, name):
-            found.append(Unchanged(name, label, f"id_{name}-label"))
+            found.append(Unchanged(name, label, f"id_{name}-label", _shown(copy, name)))
         if name == "hero_image":  # the body, with its sign buttons, comes next in the form
             found.extend(_sign_buttons(copy, source))
     return found
@@ -84,6 +86,18 @@ def _comparable(page, name):
     return value
 
 
+def _shown(page, name):
+    value = getattr(page, name)
+    if isinstance(value, datetime):
+        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    if isinstance(value, int):
+        return formats.number_format(value, force_grouping=True)
+    if isinstance(value, str):
+        text = " ".join(strip_tags(value.replace("</", " </")).split())  # paragraphs apart, not run together
+        return Truncator(text).chars(80)
+    return str(value)  # an image: its title
+
+
 def _sign_buttons(copy, source):
     """The body's sign buttons whose heading and text are still the source's (a button with only the standard
     label says nothing of the source campaign)."""
@@ -93,7 +107,8 @@ def _sign_buttons(copy, source):
             continue
         words = _button_words(block)
         if (words[0] or words[1]) and words in theirs:
-            return [Unchanged(SIGN_BUTTONS, _("Sign buttons in the body"), BODY_ANCHOR)]
+            shown = Truncator(words[0] or words[1]).chars(80)
+            return [Unchanged(SIGN_BUTTONS, _("Sign buttons in the body"), BODY_ANCHOR, shown)]
     return []
 
 

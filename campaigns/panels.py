@@ -49,6 +49,10 @@ class CopiedWordsPanel(Panel):
         kwargs.setdefault("heading", _("Still the same as in the campaign you copied"))
         super().__init__(**kwargs)
 
+    def get_form_options(self):
+        # Claims the confirmation box, which Wagtail would otherwise render again, bare, below the tabs.
+        return {"fields": ["confirm_copied_words"]}
+
     class BoundPanel(Panel.BoundPanel):
         template_name = "campaigns/admin/copied_words.html"
 
@@ -86,10 +90,13 @@ class CampaignPageForm(WagtailAdminPageForm):
         return cleaned_data
 
     def _ask_to_confirm_copied_words(self):
-        """Publishing a copy that still has the source's words in places needs the box ticked; saving a draft
-        never does. The comparison is with what is being published: a field changed in this very submission
+        """Publishing a copy that still has the source's words in places, or submitting it to be approved and
+        published, needs the box ticked; saving a draft never does. The comparison is with what is being published: a field changed in this very submission
         counts as changed."""
-        if "action-publish" not in self.data or self.cleaned_data.get("confirm_copied_words"):
+        publishing = (
+            "action-publish" in self.data or "action-submit" in self.data
+        )  # or sending it to be approved
+        if not publishing or self.cleaned_data.get("confirm_copied_words"):
             return
         page = copy.copy(self.instance)
         for name, _label in CHECKED_FIELDS:
@@ -102,8 +109,8 @@ class CampaignPageForm(WagtailAdminPageForm):
             self.add_error(
                 "confirm_copied_words",
                 _(
-                    "Some of this campaign still says what “%(source)s” says (listed at the top of the Content "
-                    "tab). Change it, or tick this box to publish it as it is."
+                    "Some of this campaign still says what “%(source)s” says (listed above). Change it, or "
+                    "tick this box to publish it as it is."
                 )
                 % {"source": source.get_admin_display_title()},
             )

@@ -271,6 +271,15 @@ def test_the_copys_edit_view_lists_every_field_still_as_in_the_source_with_a_lin
     assert "This campaign is a copy of “Tell Amazon Ring: stop sharing footage with police”." in html
     for _name, link, _label in items:
         assert f'id="{link}"' in html  # each link leads to its field's label (or the body's heading)
+    # Each says what it still says, short, so the editor recognises it.
+    for shown in (
+        "Amazon Ring",
+        "50,000",
+        "Tell Ring to stop",
+        "Stop sharing our footage with police.",
+        "Doorbell",
+    ):
+        assert f"<q>{shown}</q>" in html
 
     # What the editor rewrites leaves the list, even after a round trip through the form's rich text editor.
     copy = CampaignPage.objects.get(slug="tell-google-nest")
