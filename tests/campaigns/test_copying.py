@@ -4,12 +4,14 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.rich_text import RichText
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+from wagtail.users.models import UserProfile
 
 from campaigns.pages import CampaignFormField, CampaignPage
 from campaigns.signatures import signature_count
@@ -346,3 +348,23 @@ def test_a_campaign_that_is_not_a_copy_shows_no_checklist_and_publishes_as_befor
     assert checklist(client.get(f"/admin/pages/{ring.pk}/edit/").content.decode()) == []
     response = client.post(f"/admin/pages/{ring.pk}/edit/", edit_form_data(ring, **{"action-publish": "1"}))
     assert response.status_code == 302
+
+
+def test_the_checklist_speaks_the_editors_language(client):
+    ring = launched_campaign(build_index(build_site()))
+    editor = log_in(client, "Editors")
+    copy_as_editor(client, ring, "Sagen Sie Google Nest: Schluss damit")
+    profile = UserProfile.get_for_user(get_user_model().objects.get(username="editors"))
+    profile.preferred_language = "de"
+    profile.save()
+    copy = CampaignPage.objects.get(slug="sagen-sie-google-nest-schluss-damit")
+
+    html = editor.get(f"/admin/pages/{copy.pk}/edit/").content.decode()
+
+    assert "Noch wie in der kopierten Kampagne" in html
+    assert [label for _name, _link, label in checklist(html)][:4] == [
+        "Zusammenfassung",
+        "Titelbild",
+        "Unterschreiben-Schaltflächen im Text",
+        "Adressat",
+    ]
