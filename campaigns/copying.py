@@ -166,50 +166,72 @@ class CampaignCopyForm(CopyForm):
         if "new_slug" in self.errors and slug:
             parent = cleaned_data.get("new_parent_page") or self.page.get_parent()
             holder = parent.get_children().filter(slug=slug).first()
-            if holder is not None and not holder.live and holder.first_published_at is None:
-                self._an_unpublished_draft_has_the_address(holder, slug)
-            elif holder is not None:
+            if holder is None:
+                pass
+            elif not holder.live and holder.first_published_at is None:
+                next_url = reverse("wagtailadmin_pages:copy", args=[self.page.pk])
+                self.abandoned_copy = free_address(self, "new_slug", slug, holder, self.user, next_url)
+            else:
                 self.errors["new_slug"] = self.error_class(
                     [
                         gettext("“%(title)s” already has this address: give the copy its own title.")
                         % {"title": holder.get_admin_display_title()}
                     ]
                 )
-        if self.abandoned_copy is not None and not self.errors:
-            # Wagtail's copy view copies as soon as the form is valid, with no step in between: the
-            # abandoned copy has to make room now. It holds nothing anyone wrote (see _untouched_copy).
-            DeletePageAction(self.abandoned_copy, user=self.user).execute(skip_permission_checks=True)
+        make_room(self, self.abandoned_copy, self.user)
         return cleaned_data
 
-    def _an_unpublished_draft_has_the_address(self, holder, slug):
-        if holder.owner_id == self.user.pk and _untouched_copy(holder):
-            del self.errors["new_slug"]
-            self.cleaned_data["new_slug"] = slug
-            self.abandoned_copy = holder
-            return
-        edit_url = reverse("wagtailadmin_pages:edit", args=[holder.pk])
+
+def unpublished_draft_at(parent, slug, page=None):
+    """The sibling under `parent` that has the address `slug` and was never published, if any (`page`, the
+    one being saved, left out)."""
+    siblings = parent.get_children().filter(slug=slug, live=False, first_published_at__isnull=True)
+    if page is not None and page.pk:
+        siblings = siblings.exclude(pk=page.pk)
+    return siblings.first()
+
+
+def free_address(form, field, slug, holder, user, next_url):
+    """`holder`, a draft never published, has the address `slug` that `form`'s `field` asks for. The user's
+    own copy that nobody has saved since it was made gives way (returned, for make_room to delete once
+    the form is valid): it holds nothing anyone wrote. Any other draft keeps its address, and the error
+    says whose it is with links to continue editing it or delete it (then back to `next_url`)."""
+    if holder.owner_id == user.pk and _untouched_copy(holder):
+        del form.errors[field]
+        form.cleaned_data[field] = slug
+        return holder
+    title = holder.get_admin_display_title()
+    edit_url = reverse("wagtailadmin_pages:edit", args=[holder.pk])
+    if holder.permissions_for_user(user).can_delete():
+        delete_url = reverse("wagtailadmin_pages:delete", args=[holder.pk])
         message = format_html(
-            _(
+            gettext(
                 "“{title}”, a draft that was never published, already has this address. "
-                '<a href="{edit_url}">Continue editing it</a>, or give this copy another title.'
+                '<a href="{edit_url}">Continue editing it</a>, <a href="{delete_url}">delete it</a>, '
+                "or choose another title or address."
             ),
-            title=holder.get_admin_display_title(),
+            title=title,
+            edit_url=edit_url,
+            delete_url=f"{delete_url}?{urlencode({'next': next_url})}",
+        )
+    else:
+        message = format_html(
+            gettext(
+                "“{title}”, a draft that was never published, already has this address. "
+                '<a href="{edit_url}">Continue editing it</a>, or choose another title or address.'
+            ),
+            title=title,
             edit_url=edit_url,
         )
-        if holder.permissions_for_user(self.user).can_delete():
-            delete_url = reverse("wagtailadmin_pages:delete", args=[holder.pk])
-            copy_url = reverse("wagtailadmin_pages:copy", args=[self.page.pk])
-            message = format_html(
-                gettext(
-                    "“{title}”, a draft that was never published, already has this address. "
-                    '<a href="{edit_url}">Continue editing it</a>, <a href="{delete_url}">delete it</a> '
-                    "and copy again, or give this copy another title."
-                ),
-                title=holder.get_admin_display_title(),
-                edit_url=edit_url,
-                delete_url=f"{delete_url}?{urlencode({'next': copy_url})}",
-            )
-        self.errors["new_slug"] = self.error_class([message])
+    form.errors[field] = form.error_class([message])
+    return None
+
+
+def make_room(form, abandoned, user):
+    """Delete `abandoned` (see free_address) once `form` is otherwise valid. Wagtail's views save as soon as
+    the form is valid, with no step in between, so the address has to be free by then."""
+    if abandoned is not None and not form.errors:
+        DeletePageAction(abandoned, user=user).execute(skip_permission_checks=True)
 
 
 def _untouched_copy(page):

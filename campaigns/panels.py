@@ -5,11 +5,12 @@ that no partner site is listed twice."""
 import copy
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import Panel
 
-from campaigns.copying import CHECKED_FIELDS, unchanged_fields
+from campaigns.copying import CHECKED_FIELDS, free_address, make_room, unchanged_fields, unpublished_draft_at
 
 
 def copied_words(page):
@@ -84,10 +85,30 @@ class CampaignPageForm(WagtailAdminPageForm):
     )
 
     def clean(self):
+        slug = self.cleaned_data.get("slug")  # Wagtail's clean() drops it when another page has it
         cleaned_data = super().clean()
         self._refuse_partners_listed_twice()
         self._ask_to_confirm_copied_words()
+        abandoned = self._an_unpublished_draft_has_the_address(slug)
+        make_room(self, abandoned, self.for_user)
         return cleaned_data
+
+    def _an_unpublished_draft_has_the_address(self, slug):
+        """An earlier attempt at a new page, left as a draft, does not silently block this page's address:
+        campaigns.copying.free_address frees it or says whose it is."""
+        if "slug" not in self.errors or not slug or self.parent_page is None:
+            return None
+        holder = unpublished_draft_at(self.parent_page, slug, self.instance)
+        if holder is None:
+            return None
+        if self.instance.pk:
+            next_url = reverse("wagtailadmin_pages:edit", args=[self.instance.pk])
+        else:
+            meta = self.instance._meta
+            next_url = reverse(
+                "wagtailadmin_pages:add", args=[meta.app_label, meta.model_name, self.parent_page.pk]
+            )
+        return free_address(self, "slug", slug, holder, self.for_user, next_url)
 
     def _ask_to_confirm_copied_words(self):
         """Publishing a copy that still has the source's words in places, or submitting it to be approved and

@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -16,6 +17,7 @@ from wagtail.users.models import UserProfile
 from campaigns.pages import CampaignFormField, CampaignPage
 from campaigns.signatures import signature_count
 from tests.builders import build_campaign, build_index, build_signature, build_site, log_in
+from tests.campaigns.test_pages import campaign_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -368,3 +370,40 @@ def test_the_checklist_speaks_the_editors_language(client):
         "Unterschreiben-Schaltflächen im Text",
         "Adressat",
     ]
+
+
+def test_a_new_page_left_as_a_draft_does_not_silently_block_the_next_attempts_address(client):
+    index = build_index(build_site())
+    log_in(client, "Editors")
+    add_url = f"/admin/pages/add/campaigns/campaignpage/{index.pk}/"
+    assert client.post(add_url, campaign_form_data()).status_code == 302  # saved as a draft, then left
+    draft = CampaignPage.objects.get(slug="face-recognition-shops")
+
+    response = client.post(add_url, campaign_form_data())
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        "“Stop face recognition in shops”, a draft that was never published, already has this address."
+        in html
+    )
+    assert f'<a href="/admin/pages/{draft.pk}/edit/">Continue editing it</a>' in html
+    assert f'<a href="/admin/pages/{draft.pk}/delete/?next={quote(add_url, safe="")}">delete it</a>' in html
+    client.post(f"/admin/pages/{draft.pk}/delete/")
+    assert client.post(add_url, campaign_form_data()).status_code == 302
+
+
+def test_an_untouched_copy_gives_its_address_to_a_page_made_from_scratch(client):
+    ring = build_campaign(build_index(build_site()))
+    log_in(client, "Editors")
+    copy_as_editor(client, ring, "Stop face recognition in shops")
+    abandoned = CampaignPage.objects.get(slug="stop-face-recognition-in-shops")
+
+    response = client.post(
+        f"/admin/pages/add/campaigns/campaignpage/{ring.get_parent().pk}/",
+        campaign_form_data(slug="stop-face-recognition-in-shops"),
+    )
+
+    assert response.status_code == 302
+    page = CampaignPage.objects.get(slug="stop-face-recognition-in-shops")
+    assert page.pk != abandoned.pk and page.copied_from_id is None
