@@ -9,6 +9,7 @@ everyone who may edit the page.
 from django.contrib import messages as django_messages
 from django.shortcuts import redirect
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from wagtail import hooks
@@ -23,6 +24,7 @@ from campaigns.admin.panels import OpenCampaignsPanel
 from campaigns.admin.views import VIEW_SIGNATURES
 from campaigns.copying import record_copy
 from campaigns.pages import CampaignPage
+from campaigns.panels import copied_words
 
 modeladmin_register(SignatureAdmin)
 
@@ -85,3 +87,30 @@ def open_the_copied_campaign(request, source, copy):
         % {"copy": copy.title, "source": source.specific_deferred.get_admin_display_title()},
     )
     return redirect("wagtailadmin_pages:edit", copy.pk)
+
+
+@hooks.register("before_bulk_action")
+def no_bulk_publishing_of_unchecked_copies(request, action_type, objects, action):
+    """Publishing several pages at once from a listing has no form to confirm in: a copy that still says what
+    its source says is sent to its edit view, where its checklist and the confirmation are."""
+    if action_type != "publish":
+        return None
+    unchecked = [
+        page
+        for page in objects
+        if isinstance(page.specific, CampaignPage)
+        and copied_words(page.specific.get_latest_revision_as_object())[0]
+    ]
+    if not unchecked:
+        return None
+    for page in unchecked:
+        messages.error(
+            request,
+            _(
+                "“%(title)s” still says what the campaign it was copied from says in places. Check them "
+                "and publish it from its edit view."
+            )
+            % {"title": page.get_admin_display_title()},
+            buttons=[messages.button(reverse("wagtailadmin_pages:edit", args=[page.pk]), _("Edit"))],
+        )
+    return redirect(action.next_url)

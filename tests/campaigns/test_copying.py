@@ -407,3 +407,20 @@ def test_an_untouched_copy_gives_its_address_to_a_page_made_from_scratch(client)
     assert response.status_code == 302
     page = CampaignPage.objects.get(slug="stop-face-recognition-in-shops")
     assert page.pk != abandoned.pk and page.copied_from_id is None
+
+
+def test_publishing_pages_in_bulk_leaves_an_unchecked_copy_unpublished(client):
+    ring = launched_campaign(build_index(build_site()))
+    log_in(client, "Editors")
+    copy_as_editor(client, ring, "Tell Google Nest")
+    copy = CampaignPage.objects.get(slug="tell-google-nest")
+    explorer = f"/admin/pages/{ring.get_parent().pk}/"
+
+    response = client.post(
+        f"/admin/bulk/wagtailcore/page/publish/?id={copy.pk}&next={quote(explorer, safe='')}", follow=True
+    )
+
+    assert not CampaignPage.objects.get(pk=copy.pk).live
+    assert "“Tell Google Nest” still says what the campaign it was copied from says in places." in (
+        response.content.decode()
+    )
