@@ -424,3 +424,14 @@ def test_publishing_pages_in_bulk_leaves_an_unchecked_copy_unpublished(client):
     assert "“Tell Google Nest” still says what the campaign it was copied from says in places." in (
         response.content.decode()
     )
+
+
+def test_a_copy_that_keeps_the_sources_title_lists_it_first(client):
+    ring = build_campaign(build_index(build_site()))
+    log_in(client, "Editors")
+
+    edit_view = client.get(copy_as_editor(client, ring, ring.title, slug="ring-again")["Location"])
+
+    html = edit_view.content.decode()
+    assert checklist(html)[0] == ("title", "id_title-label", "Title")
+    assert 'id="id_title-label"' in html
