@@ -1,6 +1,7 @@
 """An editor launches the next campaign by copying the Ring campaign, in Chromium: the copy's address follows the
-title they type, the copy opens with a checklist of what still says what Ring says, each item's link takes
-them to its field (on whichever tab), and publishing with anything unchanged asks them to confirm first."""
+title they type, the copy opens with a checklist of what still says what Ring says (passing axe-core), each
+item's link takes them to its field (on whichever tab), and publishing with anything unchanged asks them to
+confirm first."""
 
 import re
 import uuid
@@ -11,6 +12,7 @@ from wagtail.models import Page
 
 from campaigns.pages import CampaignPage
 from tests.browser.admin_users import log_in, user_in_role
+from tests.browser.checks import assert_accessible
 from tests.browser.conftest import open_page, screenshot
 
 pytestmark = pytest.mark.browser
@@ -45,6 +47,7 @@ def test_an_editor_copies_the_ring_campaign_and_is_asked_about_its_old_words(chr
             ):
                 expect(checklist.get_by_role("link", name=label)).to_be_visible()
             screenshot(editor, "copying-2-the-checklist")
+            assert_accessible(editor, include="[data-copied-words]", where="the copy's checklist")
 
             # The link to the target opens the Petition tab at the target.
             checklist.get_by_role("link", name="Target").click()
@@ -60,6 +63,7 @@ def test_an_editor_copies_the_ring_campaign_and_is_asked_about_its_old_words(chr
             )
             expect(checklist.get_by_role("link", name="Target")).to_have_count(0)  # rewritten: off the list
             screenshot(editor, "copying-3-asked-to-confirm")
+            assert_accessible(editor, include="[data-copied-words]", where="the checklist asking to confirm")
             assert not Page.objects.get(pk=copy.pk).live
 
             editor.get_by_role("tab", name="Content").click()
