@@ -4,7 +4,12 @@ A campaigner copies last month's petition to keep its settings, then rewrites wh
 miss goes out in the old campaign's words: the old target in the letter, the old share text on social
 media, a closing date already past. `unchanged_fields` lists what is still the same as the source, for the
 edit view's checklist (campaigns.panels.CopiedWordsPanel) and the confirmation asked before publishing
-(campaigns.panels.CampaignPageForm).
+(campaigns.panels.CampaignPageForm, and campaigns.wagtail_hooks for bulk publishing).
+
+Also here: Wagtail's Copy form as campaigns use it (CampaignCopyForm: the address follows the new title, a
+copy starts as a draft), what the copy view records (record_copy), and what happens when a draft that was
+never published already has the address a new page asks for (free_address), in the copy form and in the
+campaign's own form alike.
 """
 
 import re
@@ -70,6 +75,15 @@ def unchanged_fields(copy, source):
         if name == "hero_image":  # the body, with its sign buttons, comes next in the form
             found.extend(_sign_buttons(copy, source))
     return found
+
+
+def copied_words(page):
+    """What `page`, a campaign copied from another and not yet published, still says as the campaign it was
+    copied from does (unchanged_fields), with that source; ([], None) for any other page or once it is out."""
+    if page.copied_from_id is None or page.first_published_at is not None:
+        return [], None
+    source = page.copied_from.specific
+    return unchanged_fields(page, source), source
 
 
 def _comparable(page, name):

@@ -1,6 +1,6 @@
 """The campaign page's editing form where it is more than its fields: the embed snippet panel, the checklist of
-what a copy still says as its source does (and the confirmation it asks before publishing), and the check
-that no partner site is listed twice."""
+what a copy still says as its source does (and the confirmation it asks before publishing), the check
+that no partner site is listed twice, and an address held by a draft that was never published."""
 
 import copy
 
@@ -10,16 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import Panel
 
-from campaigns.copying import CHECKED_FIELDS, free_address, make_room, unchanged_fields, unpublished_draft_at
-
-
-def copied_words(page):
-    """What `page`, a campaign copied from another and not yet published, still says as the campaign it was
-    copied from does (campaigns.copying.unchanged_fields), with that source; ([], None) for any other page."""
-    if page.copied_from_id is None or page.first_published_at is not None:
-        return [], None
-    source = page.copied_from.specific
-    return unchanged_fields(page, source), source
+from campaigns.copying import CHECKED_FIELDS, copied_words, free_address, make_room, unpublished_draft_at
 
 
 class EmbedSnippetPanel(Panel):

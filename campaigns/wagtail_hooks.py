@@ -22,9 +22,8 @@ from campaigns.admin.buttons import summary_button
 from campaigns.admin.listing import SignatureAdmin
 from campaigns.admin.panels import OpenCampaignsPanel
 from campaigns.admin.views import VIEW_SIGNATURES
-from campaigns.copying import record_copy
+from campaigns.copying import copied_words, record_copy
 from campaigns.pages import CampaignPage
-from campaigns.panels import copied_words
 
 modeladmin_register(SignatureAdmin)
 
