@@ -39,6 +39,7 @@ class Unchanged:
     label: str
     anchor: str
     shown: str = ""  # what it says, shortened, so the editor recognises it without opening the field
+    quoted: bool = True  # words are shown in quotation marks; a number or a date is not
 
 
 # The source's words and figures a copy should not keep unseen, in the order of the edit form's tabs
@@ -71,7 +72,9 @@ def unchanged_fields(copy, source):
     for name, label in CHECKED_FIELDS:
         value = _comparable(copy, name)
         if value not in (None, "") and value == _comparable(source, name):
-            found.append(Unchanged(name, label, f"id_{name}-label", _shown(copy, name)))
+            shown = _shown(copy, name)
+            quoted = not isinstance(getattr(copy, name), (int, datetime))
+            found.append(Unchanged(name, label, f"id_{name}-label", shown, quoted))
         if name == "hero_image":  # the body, with its sign buttons, comes next in the form
             found.extend(_sign_buttons(copy, source))
     return found
@@ -103,7 +106,10 @@ def _comparable(page, name):
 def _shown(page, name):
     value = getattr(page, name)
     if isinstance(value, datetime):
-        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+        shown = formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+        if value <= timezone.now():
+            return gettext("%(date)s, already past: the petition would open closed") % {"date": shown}
+        return shown
     if isinstance(value, int):
         return formats.number_format(value, force_grouping=True)
     if isinstance(value, str):

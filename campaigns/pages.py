@@ -536,9 +536,12 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
     # A copy made in the admin is a new campaign: it has not been delivered. (A translation is the same
     # campaign: campaigns/signals.py gives it these from the page it was translated from.)
     # Nor is it embedded anywhere yet: embedding starts off, and its partner list (kept, since coalitions
-    # often run the next campaign together) does nothing until an editor switches it on.
-    NOT_COPIED_TO_NEW_CAMPAIGNS = ["delivered_on", "delivered_to", "embed_enabled", "copied_from"]
-    exclude_fields_in_copy = NOT_COPIED_TO_NEW_CAMPAIGNS
+    # often run the next campaign together) does nothing until an editor switches it on. Nor closed by
+    # hand: a copy of a closed petition is the next one, open (its closing date is on its checklist).
+    NOT_COPIED_TO_NEW_CAMPAIGNS = ["delivered_on", "delivered_to", "embed_enabled", "closed"]
+    # Where a page was copied from is set on each copy (campaigns.copying.record_copy), and a translation
+    # of a copy is no copy of anything: it starts without one.
+    exclude_fields_in_copy = NOT_COPIED_TO_NEW_CAMPAIGNS + ["copied_from"]
     override_translatable_fields = [
         SynchronizedField(name, overridable=False) for name in [*CAMPAIGN_WIDE_FIELDS, "embed_partners"]
     ]

@@ -278,12 +278,12 @@ def test_the_copys_edit_view_lists_every_field_still_as_in_the_source_with_a_lin
     # Each says what it still says, short, so the editor recognises it.
     for shown in (
         "Amazon Ring",
-        "50,000",
         "Tell Ring to stop",
         "Stop sharing our footage with police.",
         "Doorbell",
     ):
         assert f"<q>{shown}</q>" in html
+    assert "Signature goal</a>: 50,000</li>" in html  # a figure, not words: no quotation marks
 
     # What the editor rewrites leaves the list, even after a round trip through the form's rich text editor.
     copy = CampaignPage.objects.get(slug="tell-google-nest")
@@ -435,3 +435,16 @@ def test_a_copy_that_keeps_the_sources_title_lists_it_first(client):
     html = edit_view.content.decode()
     assert checklist(html)[0] == ("title", "id_title-label", "Title")
     assert 'id="id_title-label"' in html
+
+
+def test_a_copy_of_a_closed_petition_starts_open_and_its_past_closing_date_is_flagged(client):
+    ring = launched_campaign(
+        build_index(build_site()), closed=True, closing_date=timezone.now() - timedelta(days=3)
+    )
+    log_in(client, "Editors")
+
+    edit_view = client.get(copy_as_editor(client, ring, "Tell Google Nest")["Location"])
+
+    copy = CampaignPage.objects.get(slug="tell-google-nest")
+    assert not copy.closed and not copy.get_latest_revision_as_object().closed
+    assert "already past: the petition would open closed" in edit_view.content.decode()
