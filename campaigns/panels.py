@@ -103,11 +103,9 @@ class CampaignPageForm(WagtailAdminPageForm):
 
     def _ask_to_confirm_copied_words(self):
         """Publishing a copy that still has the source's words in places, or submitting it to be approved and
-        published, needs the box ticked; saving a draft never does. The comparison is with what is being published: a field changed in this very submission
-        counts as changed."""
-        publishing = (
-            "action-publish" in self.data or "action-submit" in self.data
-        )  # or sending it to be approved
+        published, needs the box ticked; saving a draft never does. The comparison is with what is being
+        published: a field changed in this very submission counts as changed."""
+        publishing = "action-publish" in self.data or "action-submit" in self.data
         if not publishing or self.cleaned_data.get("confirm_copied_words"):
             return
         page = copy.copy(self.instance)
