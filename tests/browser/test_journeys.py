@@ -2,7 +2,7 @@
 
 One journey a width, each step by the person who does it, in a browser of their own:
 1. an editor copies the Ring campaign in the Wagtail admin, changes its title, its target (Petition tab) and
-   adds an extra question, and publishes the copy; a visitor signs it and confirms from the mail;
+   adds an extra question, and publishes the copy, confirming that the rest keeps Ring's words; a visitor signs it and confirms from the mail;
 2. a translator translates the copy into German in wagtail-localize (downloads the PO file, translates it,
    uploads it), an editor publishes the German page, a German visitor signs it, and the one total moves;
 3. a visitor on the English copy switches to German and lands on the same campaign;
@@ -62,7 +62,7 @@ def test_a_copied_campaign_is_edited_translated_signed_in_two_languages_and_expo
         editor.locator("a[href*='/copy/']:visible").click()
         editor.locator("#id_new_title").fill(title)
         editor.locator("#id_new_slug").fill(f"ring-dragnet-{key}")
-        expect(editor.locator("#id_publish_copies")).not_to_be_checked()
+        expect(editor.locator("#id_publish_copies")).to_have_count(0)  # a copy starts as a draft
         editor.get_by_role("button", name="Copy this page").click()
         expect(editor.locator(".messages")).to_contain_text("copied")
         copy = Page.objects.get(slug=f"ring-dragnet-{key}").specific
@@ -75,6 +75,9 @@ def test_a_copied_campaign_is_edited_translated_signed_in_two_languages_and_expo
         editor.locator("#id_form_fields-0-label").fill(QUESTION)
         editor.locator("#id_form_fields-0-field_type").select_option("singleline")
         screenshot(editor, "journey-1-editor-petition-tab")
+        # The rest of Ring's words stay on purpose: the editor says so (tests/browser/test_copying.py).
+        editor.get_by_role("tab", name="Content").click()
+        editor.locator("#id_confirm_copied_words").check()
         editor.get_by_role("button", name="More actions").last.click()
         editor.get_by_role("button", name="Publish", exact=True).click()
         expect(editor.locator(".messages")).to_contain_text("has been published")
