@@ -31,9 +31,10 @@ from wagtail_localize.fields import SynchronizedField
 
 from campaigns import goals, signatures
 from campaigns.blocks import RICH_TEXT_FEATURES, CampaignBodyBlock, ReferencesBlock
+from campaigns.copying import CampaignCopyForm
 from campaigns.fields import LocalisedNumberField
 from campaigns.forms import PetitionFormBuilder, question_name
-from campaigns.panels import CampaignPageForm, EmbedSnippetPanel
+from campaigns.panels import CampaignPageForm, CopiedWordsPanel, EmbedSnippetPanel
 from home import site_structure
 
 
@@ -378,12 +379,28 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
         ),
     )
 
-    content_panels = Page.content_panels + [
-        FieldPanel("summary"),
-        FieldPanel("hero_image"),
-        FieldPanel("body"),
-        FieldPanel("references"),
-    ]
+    # Which campaign this one was copied from (campaigns.copying), so the edit view can list the words still
+    # the same as there. Not an editor's field: the copy view sets it, and it empties if the source goes.
+    copied_from = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("copied from"),
+    )
+
+    content_panels = (
+        [CopiedWordsPanel()]
+        + Page.content_panels
+        + [
+            FieldPanel("summary"),
+            FieldPanel("hero_image"),
+            FieldPanel("body"),
+            FieldPanel("references"),
+        ]
+    )
     petition_panels = [
         HelpPanel(
             content=_(
@@ -537,9 +554,12 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
     # A copy made in the admin is a new campaign: it has not been delivered. (A translation is the same
     # campaign: campaigns/signals.py gives it these from the page it was translated from.)
     # Nor is it embedded anywhere yet: embedding starts off, and its partner list (kept, since coalitions
-    # often run the next campaign together) does nothing until an editor switches it on.
-    NOT_COPIED_TO_NEW_CAMPAIGNS = ["delivered_on", "delivered_to", "embed_enabled"]
-    exclude_fields_in_copy = NOT_COPIED_TO_NEW_CAMPAIGNS
+    # often run the next campaign together) does nothing until an editor switches it on. Nor closed by
+    # hand: a copy of a closed petition is the next one, open (its closing date is on its checklist).
+    NOT_COPIED_TO_NEW_CAMPAIGNS = ["delivered_on", "delivered_to", "embed_enabled", "closed"]
+    # Where a page was copied from is set on each copy (campaigns.copying.record_copy), and a translation
+    # of a copy is no copy of anything: it starts without one.
+    exclude_fields_in_copy = NOT_COPIED_TO_NEW_CAMPAIGNS + ["copied_from"]
     override_translatable_fields = [
         SynchronizedField(name, overridable=False) for name in [*CAMPAIGN_WIDE_FIELDS, "embed_partners"]
     ]
@@ -549,6 +569,7 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
 
     form_builder = PetitionFormBuilder
     base_form_class = CampaignPageForm
+    copy_form_class = CampaignCopyForm
     takes_posts = True  # its petition: campaigns.views.serve_page refuses posts to other pages
     # Fetched with the page when it is served (home.site_structure.route): the hero is on every view.
     serve_select_related = ["locale", "hero_image", "next_action_page"]

@@ -7,16 +7,23 @@ otherwise be open to everyone who may edit the page. tests/test_admin_access.py 
 prove it.
 """
 
+from django.contrib import messages as django_messages
+from django.shortcuts import redirect
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from wagtail import hooks
+from wagtail.admin import messages
 from wagtail.contrib.forms.utils import get_form_types
 from wagtail_modeladmin.options import modeladmin_register
 
-from campaigns.admin import urls
+from campaigns.admin import translation_review, urls
 from campaigns.admin.buttons import summary_button
 from campaigns.admin.listing import SignatureAdmin
 from campaigns.admin.panels import OpenCampaignsPanel
+from campaigns.copying import copied_words, record_copy
+from campaigns.pages import CampaignPage
 from campaigns.signatures import VIEW_SIGNATURES
 
 modeladmin_register(SignatureAdmin)
@@ -58,3 +65,67 @@ def page_header_summary_button(page, user, view_name, next_url=None):
 @hooks.register("construct_homepage_panels")
 def open_campaigns_panel(request, panels):
     panels.append(OpenCampaignsPanel())
+
+
+# Before wagtail-localize's own hook, which would show its editor (campaigns/admin/translation_review.py).
+hooks.register("before_edit_page", translation_review.act_on_translation, order=-1)
+
+
+@hooks.register("register_admin_urls")
+def register_translation_review_urls():
+    return translation_review.urlpatterns
+
+
+@hooks.register("construct_page_action_menu")
+def no_convert_to_alias(menu_items, request, context):
+    """Wagtail's editor of a translation no longer synced offers no "Convert to alias page" either."""
+    menu_items[:] = [item for item in menu_items if item.name != "localize-convert-to-alias"]
+
+
+@hooks.register("after_copy_page")
+def open_the_copied_campaign(request, source, copy):
+    """A copied campaign opens in its edit view, where its checklist lists what still says what the source
+    says, and the message names the copy: Wagtail's own ("Page 'Ring' copied.") names only the source, and
+    two pages with the same title are easy to mix up."""
+    if not isinstance(copy, CampaignPage):
+        return None
+    record_copy(source, copy)
+    # Wagtail has already queued its message; reading the queue consumes it, the others are queued again.
+    queued = list(django_messages.get_messages(request))
+    for message in queued[:-1]:
+        django_messages.add_message(request, message.level, message.message, message.extra_tags)
+    messages.success(
+        request,
+        _(
+            "“%(copy)s” was copied from “%(source)s”. Check the words it still shares with it before publishing."
+        )
+        % {"copy": copy.title, "source": source.specific_deferred.get_admin_display_title()},
+    )
+    return redirect("wagtailadmin_pages:edit", copy.pk)
+
+
+@hooks.register("before_bulk_action")
+def no_bulk_publishing_of_unchecked_copies(request, action_type, objects, action):
+    """Publishing several pages at once from a listing has no form to confirm in: a copy that still says what
+    its source says is sent to its edit view, where its checklist and the confirmation are."""
+    if action_type != "publish":
+        return None
+    unchecked = [
+        page
+        for page in objects
+        if isinstance(page.specific, CampaignPage)
+        and copied_words(page.specific.get_latest_revision_as_object())[0]
+    ]
+    if not unchecked:
+        return None
+    for page in unchecked:
+        messages.error(
+            request,
+            _(
+                "“%(title)s” still says what the campaign it was copied from says in places. Check them "
+                "and publish it from its edit view."
+            )
+            % {"title": page.get_admin_display_title()},
+            buttons=[messages.button(reverse("wagtailadmin_pages:edit", args=[page.pk]), _("Edit"))],
+        )
+    return redirect(action.next_url)

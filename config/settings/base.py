@@ -36,7 +36,6 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
-    "wagtail.contrib.simple_translation",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -186,6 +185,10 @@ LANGUAGES = [
 ]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# A new translation starts as a draft, whatever the source's state: the default (on) would publish it at
+# once, still in the source's language. It goes live when an editor publishes it or approves it in the
+# "Editor review" workflow (home/migrations/0003_editor_review.py, campaigns/admin/translation_review.py).
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 # The Wagtail admin's own interface is offered in the languages it ships.
 WAGTAILADMIN_PERMITTED_LANGUAGES = [
     ("en", "English"),
