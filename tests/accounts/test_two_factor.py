@@ -247,12 +247,13 @@ def test_production_requires_it_unless_told_otherwise():
             "BASE_URL": "https://example.org",
             "DEFAULT_FROM_EMAIL": "a@example.org",
             "EMAIL_URL": "smtp://relay.example.org",
+            "AWS_STORAGE_BUCKET_NAME": "media",  # production refuses to start without one
             **extra,
         }
         code = "import django; django.setup(); from django.conf import settings; print(settings.REQUIRE_TWO_FACTOR)"
-        return subprocess.run(
-            [sys.executable, "-c", code], env=env, capture_output=True, text=True
-        ).stdout.strip()
+        result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr  # a settings error, not a wrong answer
+        return result.stdout.strip()
 
     assert production_value({}) == "True"
     assert production_value({"REQUIRE_TWO_FACTOR": "false"}) == "False"
