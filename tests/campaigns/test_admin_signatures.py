@@ -7,6 +7,7 @@ from unittest import mock
 
 import openpyxl
 import pytest
+from bs4 import BeautifulSoup
 from django.db.models.query import QuerySet
 from django.http import StreamingHttpResponse
 from django.urls import reverse
@@ -127,6 +128,8 @@ def test_signatures_cannot_be_added_edited_or_deleted_one_by_one(admin_client, s
     inspect = admin_client.get(f"{LISTING}inspect/{pk}/")
     assert inspect.status_code == 200
     assert "We will keep you updated" in inspect.content.decode()
+    shown = " ".join(BeautifulSoup(inspect.content, "html.parser").get_text(" ").split())
+    assert "language English (US)" in shown and "en-us" not in shown  # by name, as everywhere in the admin
 
 
 def read_csv(response):
