@@ -30,6 +30,9 @@ class EmbedSnippetPanel(Panel):
     class BoundPanel(Panel.BoundPanel):
         template_name = "campaigns/admin/embed_snippet.html"
 
+        class Media:
+            js = ["js/admin-copy.js"]  # the Copy buttons
+
         def get_context_data(self, parent_context=None):
             from campaigns.embedding import snippets
 

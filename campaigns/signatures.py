@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core import signing
 from django.db import models, transaction
 from django.db.models import Count, F, Q, Sum
@@ -143,6 +144,10 @@ class Signature(AbstractFormSubmission):
         """Names no signer: this is what Wagtail writes into audit-log labels, page titles and messages,
         which reach people who may not see signers (the site history, a history page's title)."""
         return _("Signature %(number)s on “%(campaign)s”") % {"number": self.pk, "campaign": self.page.title}
+
+    def get_locale_display(self):
+        """The language signed in, by name (settings.LANGUAGES): what the admin's inspect view shows."""
+        return dict(settings.LANGUAGES).get(self.locale, self.locale)
 
     def get_data(self):
         """The row as Wagtail's Forms listing and CSV/XLSX export read it (see CampaignPage.get_data_fields)."""

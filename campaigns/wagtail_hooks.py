@@ -48,6 +48,15 @@ def only_signature_managers_see_submissions(user, editable_forms):
     return editable_forms.none()
 
 
+@hooks.register("construct_main_menu")
+def no_forms_menu(request, menu_items):
+    """Wagtail's "Forms" menu lists the campaigns again, each with Wagtail's own submissions listing: the
+    Signatures area shows the same signatures, filtered by campaign, with exports and summaries, to the same
+    people. Two menus for one thing send a team looking in both. Only the menu item goes: its addresses stay,
+    guarded by `only_signature_managers_see_submissions`."""
+    menu_items[:] = [item for item in menu_items if item.name != "forms"]
+
+
 @hooks.register("register_page_listing_more_buttons")
 def page_listing_summary_button(page, user, next_url=None):
     button = summary_button(page, user, priority=70)

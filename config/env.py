@@ -170,6 +170,12 @@ VARIABLES = [
         "on in production unless set to false, off elsewhere unless set to true.",
         bool,
     ),
+    Var(
+        "TASKS_BACKEND",
+        "immediate",
+        "Outside production: 'immediate' runs tasks (mails, webhooks, PDFs) inside the request that queues them; "
+        "'database' queues them for `manage.py db_worker`, as production always does.",
+    ),
     Var("TASK_RETRY_DELAY", 30, "Seconds before a failed mail is tried again; doubles each time.", int),
     Var(
         "TASK_TIMEOUT", 600, "Seconds after which a task still running is taken to have lost its worker.", int

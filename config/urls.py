@@ -9,6 +9,7 @@ from accounts.views import ThrottledPasswordResetView
 from api import urls as api_urls
 from api import views as api_views
 from campaigns import urls as campaign_urls
+from campaigns.admin import chooser as campaign_chooser
 from search import views as search_views
 from updates import urls as updates_urls
 
@@ -16,6 +17,8 @@ urlpatterns = [
     # Wagtail's "Forgotten password?" form, limited in how often it mails (accounts/views.py); its other
     # steps (the link in the mail, the new password) are Wagtail's own, below.
     path(f"{settings.ADMIN_PATH}/password_reset/", ThrottledPasswordResetView.as_view()),
+    # Wagtail's page chooser, opening at the campaign index when a campaign is to be chosen.
+    path(f"{settings.ADMIN_PATH}/choose-page/", campaign_chooser.browse),
     path(f"{settings.ADMIN_PATH}/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # The public API's description, the same in every language; the API itself is under each language's prefix.

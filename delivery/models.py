@@ -46,6 +46,12 @@ class PetitionDocument(models.Model):
         return f"{self.campaign_key} ({self.get_status_display()})"
 
     @property
+    def language_names(self):
+        """The letter's languages as the team names them (settings.LANGUAGES), not as codes."""
+        names = dict(settings.LANGUAGES)
+        return [names.get(code, code) for code in self.languages]
+
+    @property
     def progress(self):
         """Percent of the names printed, for the admin's progress bar."""
         return 100 if not self.names_total else round(100 * self.names_done / self.names_total)

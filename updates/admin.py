@@ -6,6 +6,7 @@ Nobody here sees a signer's address: the page shows counts only.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
@@ -52,8 +53,12 @@ class SendView(WagtailAdminTemplateMixin, TemplateView):
     def load(self, update_id):
         self.update = get_object_or_404(Update.objects.select_related("locale", "campaign"), pk=update_id)
 
+    def get_page_title(self):
+        return _("Send “%(subject)s”") % {"subject": self.update.subject}
+
     def get_page_subtitle(self):
-        return self.update.subject
+        # Two campaigns may have updates with the same subject ("We handed it over"): say whose signers.
+        return _("to the signers of “%(campaign)s”") % {"campaign": self.update.campaign.title}
 
     def get(self, request, update_id):
         self.load(update_id)
@@ -89,13 +94,14 @@ class SendView(WagtailAdminTemplateMixin, TemplateView):
                 "locale__language_code", flat=True
             )
         )
-        per_language = [
-            (language, n, language if language in translated else fallback)
-            for language, n in waiting.values_list("locale").annotate(n=Count("pk")).order_by("-n", "locale")
-        ]
+        names = dict(settings.LANGUAGES)  # languages by name, as the team speaks of them
+        per_language = []
+        for language, n in waiting.values_list("locale").annotate(n=Count("pk")).order_by("-n", "locale"):
+            sent_in = language if language in translated else fallback
+            per_language.append((language, names.get(language, language), names.get(sent_in, sent_in), n))
         return super().get_context_data(
             update=self.update,
-            waiting=sum(n for _language, n, _in in per_language),
+            waiting=sum(row[-1] for row in per_language),
             per_language=per_language,
             mailing=mailing,
             progress=sending.progress(mailing) if mailing else None,

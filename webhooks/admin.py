@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -22,7 +23,7 @@ from wagtail.permission_policies.base import BasePermissionPolicy
 
 from campaigns.pages import CampaignPage
 from webhooks import delivery, sending
-from webhooks.models import EVENTS, FORGET_EVENTS, Delivery, Endpoint, new_secret
+from webhooks.models import EVENT_DETAILS, EVENTS, FORGET_EVENTS, Delivery, Endpoint, event_label, new_secret
 
 SECRET_SESSION_KEY = "webhook-secret:%s"  # the secret waiting to be shown once, after a save
 
@@ -60,7 +61,10 @@ class HttpsURLField(forms.URLField):
 class EndpointForm(WagtailAdminModelForm):
     events = forms.MultipleChoiceField(
         label=_("Events"),
-        choices=list(EVENTS.items()),
+        choices=[
+            (event, format_lazy(_("{label}: {details}."), label=label, details=EVENT_DETAILS[event]))
+            for event, label in EVENTS.items()
+        ],
         widget=forms.CheckboxSelectMultiple,
         help_text=_("What this receiver is told about."),
     )
@@ -168,7 +172,7 @@ def retry_view(request, pk):
 
 class EventsColumn(Column):
     def get_value(self, instance):
-        return ", ".join(instance.events)
+        return ", ".join(str(event_label(event)) for event in instance.events)
 
 
 class RetryColumn(Column):
@@ -198,7 +202,7 @@ class DeliveryViewSet(ModelViewSet):
     list_display = [
         "created_at",
         "endpoint",
-        "event",
+        "event",  # shown by Delivery.get_event_display
         "subject",
         StatusTagColumn(
             "status",

@@ -14,17 +14,34 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-# What an endpoint can subscribe to: the public name of each event, and what it means.
+# What an endpoint can subscribe to: the public name of each event, and what it says happened, in the words
+# the admin shows wherever the event appears (the endpoint form, the endpoint and delivery listings).
 SIGNATURE_CREATED = "signature.created"
 SIGNATURE_CONFIRMED = "signature.confirmed"
 SIGNATURE_ERASED = "signature.erased"
 SIGNATURES_ANONYMISED = "signatures.anonymised"
 EVENTS = {
-    SIGNATURE_CREATED: _("Someone signed (counted at once, or once confirmed if the campaign asks for it)"),
-    SIGNATURE_CONFIRMED: _("A signer confirmed their signature by email"),
-    SIGNATURE_ERASED: _("A signature was erased: forget this person (on request, or never confirmed)"),
-    SIGNATURES_ANONYMISED: _("Signers' details were deleted after the retention period: delete yours too"),
+    SIGNATURE_CREATED: _("Signed (not yet confirmed)"),
+    SIGNATURE_CONFIRMED: _("Confirmed by email"),
+    SIGNATURE_ERASED: _("Erased: forget this person"),
+    SIGNATURES_ANONYMISED: _("Anonymised: delete their details"),
 }
+# When each is sent, for the endpoint form: which one a CRM wants depends on it.
+EVENT_DETAILS = {
+    SIGNATURE_CREATED: _(
+        "sent as soon as someone signs, before they confirm by email where the campaign asks them to"
+    ),
+    SIGNATURE_CONFIRMED: _("sent when a signer confirms by email (only on campaigns that ask for it)"),
+    SIGNATURE_ERASED: _("sent when a signature is erased, on request or because it was never confirmed"),
+    SIGNATURES_ANONYMISED: _("sent when signers' details are deleted after the retention period"),
+}
+
+
+def event_label(event):
+    """What `event` means, in the admin's language; an event no longer offered shows as its name."""
+    return EVENTS.get(event, event)
+
+
 # Events that ask the receiver to delete what it holds: an endpoint that gets signers' details must get them.
 FORGET_EVENTS = (SIGNATURE_ERASED, SIGNATURES_ANONYMISED)
 
@@ -121,3 +138,7 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.event} → {self.endpoint} ({self.get_status_display()})"
+
+    def get_event_display(self):
+        """What the event says happened; the admin's inspect view and delivery listing show this."""
+        return event_label(self.event)

@@ -19,16 +19,18 @@ import datetime
 import itertools
 import json
 import re
+import uuid
 
 from django.db import models
 from django.db.models import TextField
 from django.db.models.functions import Cast
 from django.http import StreamingHttpResponse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from campaigns.admin import xlsx
-from campaigns.pages import CampaignFormField
+from campaigns.pages import CampaignFormField, CampaignPage
 
 EXPORT_CHUNK = 2000
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -208,8 +210,18 @@ class SignatureExport:
         return response
 
 
-def export_filename():
-    return f"signatures-{timezone.localdate():%Y-%m-%d}"
+def export_filename(campaign_key=None):
+    """`signatures-<campaign slug>-<date>` for an export of one campaign, `signatures-all-<date>` otherwise, so
+    that the downloads of several campaigns stay apart in a Downloads folder. The slug is that of the
+    variant naming the campaign in the admin, reduced to ASCII for the Content-Disposition header."""
+    name = "all"
+    if campaign_key:
+        # The listing has already refused a campaign filter that is not a UUID (filters.ListingQuery).
+        key = uuid.UUID(str(campaign_key))
+        campaign = CampaignPage.by_campaign_key([key]).get(key)
+        if campaign is not None:
+            name = slugify(campaign.slug) or "campaign"
+    return f"signatures-{name}-{timezone.localdate():%Y-%m-%d}"
 
 
 def _json_object_text(text):

@@ -24,7 +24,7 @@ from wagtail_modeladmin.views import HistoryView, IndexView, InspectView
 
 from campaigns import goals, privacy, reports
 from campaigns.admin.exports import SignatureExport, export_filename, spreadsheet_text
-from campaigns.admin.filters import ListingQuery
+from campaigns.admin.filters import CampaignFilter, ListingQuery
 from campaigns.formfields import SignerEmailField
 from campaigns.pages import CampaignPage
 from campaigns.signatures import ERASE_SIGNATURES, VIEW_SIGNATURES, Signature, normalise_email
@@ -62,9 +62,10 @@ class SignatureIndexView(IndexView):
 
     def as_spreadsheet(self, queryset, spreadsheet_format):
         export = SignatureExport(queryset)
+        filename = export_filename(self.request.GET.get(CampaignFilter.parameter_name))
         if spreadsheet_format == self.FORMAT_CSV:
-            return export.csv_response(export_filename())
-        return export.xlsx_response(export_filename())
+            return export.csv_response(filename)
+        return export.xlsx_response(filename)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env
 
@@ -237,8 +238,16 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Development prints mails instead and tests keep them in memory (settings/dev.py, settings/test.py).
 EMAIL_BACKEND = "campaigns.mail.EmailBackend"
 
-# Tasks (confirmation emails). Environments choose the backend; production runs `manage.py db_worker`.
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Tasks (confirmation emails, webhooks, petition PDFs). `make run` runs them inside the request that queues
+# them, so the demo needs no second process; TASKS_BACKEND=database queues them for `manage.py db_worker` to
+# try the worker locally. Production always queues them in the database (settings/production.py).
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+if env("TASKS_BACKEND") not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of: {', '.join(TASK_BACKENDS)}.")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[env("TASKS_BACKEND")]}}
 # A task that fails because a service is down (SMTP, a dropped connection) runs again after TASK_RETRY_DELAY
 # seconds, doubling each time up to an hour, at most TASK_MAX_ATTEMPTS times: about five hours in all.
 # A task "running" for longer than TASK_TIMEOUT lost its worker and runs again (ops/tasks.py).

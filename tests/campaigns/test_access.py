@@ -143,6 +143,14 @@ def test_wagtails_forms_index_lists_no_petition_to_other_roles(client, campaign,
     assert campaign.title not in text_of(response)
 
 
+def test_the_admin_menu_offers_signatures_and_no_second_forms_menu(client, campaign, signature):
+    """Wagtail's "Forms" menu would list the petitions a second time, beside Signatures."""
+    response = log_in(client, "Signature managers").get("/admin/")
+    page = response.content.decode()
+    assert "/admin/campaigns/signature/" in page
+    assert "/admin/forms/" not in page
+
+
 def test_the_list_of_addresses_covers_every_signatures_admin_url():
     """A new admin view over signatures must be added above: every URL named in campaigns/admin/urls.py,
     the modeladmin listing's and Wagtail's forms URLs are in ADDRESSES."""

@@ -7,9 +7,11 @@ from unittest import mock
 
 import openpyxl
 import pytest
+from bs4 import BeautifulSoup
 from django.db.models.query import QuerySet
 from django.http import StreamingHttpResponse
 from django.urls import reverse
+from django.utils import timezone
 
 from campaigns.pages import CampaignFormField
 from campaigns.reports import campaign_summary, daily_chart
@@ -126,6 +128,8 @@ def test_signatures_cannot_be_added_edited_or_deleted_one_by_one(admin_client, s
     inspect = admin_client.get(f"{LISTING}inspect/{pk}/")
     assert inspect.status_code == 200
     assert "We will keep you updated" in inspect.content.decode()
+    shown = " ".join(BeautifulSoup(inspect.content, "html.parser").get_text(" ").split())
+    assert "language English (US)" in shown and "en-us" not in shown  # by name, as everywhere in the admin
 
 
 def read_csv(response):
@@ -176,6 +180,16 @@ def test_xlsx_export_opens_with_the_rows(admin_client, signatures):
     assert ada["Signed at"] == datetime(2026, 3, 1, 9)
     assert ada["Newsletter"] is True
     assert ada["Do you own a Ring camera?"] == "Yes, sadly"
+
+
+def test_exports_are_named_after_the_campaign_and_the_day(admin_client, signatures, campaigns):
+    """Two campaigns' downloads of the same day must not both be "signatures-<date>.csv" in a Downloads folder."""
+    faces = campaigns[2]
+    today = f"{timezone.localdate():%Y-%m-%d}"
+    one = admin_client.get(LISTING, {"campaign": str(faces.translation_key), "export": "xlsx"})
+    assert one["Content-Disposition"] == f'attachment; filename="signatures-faces-{today}.xlsx"'
+    every = admin_client.get(LISTING, {"export": "csv"})
+    assert every["Content-Disposition"] == f'attachment; filename="signatures-all-{today}.csv"'
 
 
 def test_listing_links_to_exports_summaries_and_forget(admin_client, signatures):

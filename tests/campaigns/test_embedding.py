@@ -2,6 +2,7 @@
 those sites can, and signatures made there follow the same rules and name the partner."""
 
 import pytest
+from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.test import Client
@@ -149,6 +150,10 @@ def test_an_editor_switches_embedding_on_lists_partners_and_gets_the_snippet(adm
     assert f"&lt;iframe src=&quot;{frame}&quot;" in edit
     assert "referrerpolicy=&quot;origin&quot;" in edit
     assert "http://localhost/static/js/petition-embed.js" in edit
+    # A Copy button for the code, made to work by a script of the site's own (the admin's CSP runs no other).
+    copy = BeautifulSoup(edit, "html.parser").select_one('button[data-copy-target="embed-snippet-en-us"]')
+    assert " ".join(copy.get_text().split()) == "Copy the code in English (US)"
+    assert '<script src="/static/js/admin-copy.js' in edit
 
 
 def test_a_partner_address_with_a_path_is_refused_in_the_admin(admin_client, index):

@@ -108,6 +108,7 @@ def test_the_pdf_holds_the_letters_the_counts_and_only_the_names_handed_over(cli
 
     listing = client.get(deliver_url(english)).content.decode()
     assert "5 of 5 names" in listing and f"/admin/campaigns/deliver/document/{document.pk}.pdf" in listing
+    assert "<td>English (US), Deutsch</td>" in listing  # languages by name, not en-us, de
 
 
 def test_the_letter_in_one_language_writes_the_counts_in_it(client, ring):
@@ -158,12 +159,19 @@ def test_editors_and_translators_may_not_make_or_download_it(client, ring, role)
 
 
 def test_signature_managers_find_it_on_the_campaign(client, ring):
+    """Where README says the button is: on the campaign's signature summary for Signature managers (who
+    may not open pages); for those who also edit pages, in the ⋯ menus of its edit view and page listing."""
     english, _german = ring
     log_in(client, "Signature managers")
 
     summary = client.get(f"/admin/campaigns/signature/summary/{english.pk}/").content.decode()
-
     assert deliver_url(english) in summary
+
+    client.force_login(get_user_model().objects.create_superuser("root", password="pw"))
+    edit = client.get(f"/admin/pages/{english.pk}/edit/").content.decode()
+    listing = client.get(f"/admin/pages/{english.get_parent().pk}/").content.decode()
+    assert deliver_url(english) in edit
+    assert deliver_url(english) in listing
 
 
 def test_erasing_a_signer_deletes_the_documents_that_may_name_them(

@@ -153,3 +153,11 @@ def test_a_read_replica_and_its_router_come_with_database_replica_url():
         "check", "--deploy", "--fail-level", "WARNING", **PRODUCTION, DATABASE_REPLICA_URL=replica
     )
     assert checks.returncode == 0, checks.stderr
+
+
+def test_an_unknown_tasks_backend_is_named_not_guessed():
+    """TASKS_BACKEND=db (not "database") must not quietly run tasks in the request, nor fail later."""
+    result = manage("check", DJANGO_SETTINGS_MODULE="config.settings.dev", TASKS_BACKEND="db")
+
+    assert result.returncode == 1
+    assert "TASKS_BACKEND must be one of: immediate, database." in result.stderr

@@ -51,3 +51,20 @@ def test_translators_translate_an_update_with_wagtail_localize(client, update):
     german = Update.objects.get(translation_key=update.translation_key, locale__language_code="de")
     assert german.campaign_id == update.campaign_id  # the same campaign: only the words are translated
     assert client.get(f"/admin/updates/{update.pk}/send/").status_code in (302, 403)  # they do not send
+
+
+def test_choosing_an_updates_campaign_opens_at_the_campaigns(client, update):
+    """With campaigns in two languages Wagtail's chooser would open at the root of the tree: the editor
+    would click through a home page and the campaign index to reach any campaign."""
+    log_in(client, "Editors")
+    form = client.get("/admin/snippets/updates/update/add/").content.decode()
+    assert "campaigns.campaignpage" in form  # the campaign field's chooser asks for campaigns only
+
+    response = client.get("/admin/choose-page/", {"page_type": "campaigns.campaignpage"})
+
+    html = response.json()["html"]
+    assert response.status_code == 200
+    assert "Tell Amazon Ring: stop sharing footage with police" in html  # a campaign to click at once
+    # Any other chooser still opens where Wagtail opens it.
+    anything = client.get("/admin/choose-page/").json()["html"]
+    assert "Tell Amazon Ring" not in anything

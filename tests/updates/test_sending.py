@@ -7,6 +7,7 @@ from collections import Counter
 from email.header import decode_header, make_header
 
 import pytest
+from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
@@ -145,6 +146,29 @@ def test_each_signer_who_wants_updates_gets_one_in_their_language(client, ring, 
     client.post(send_url(update), {"send": "1", "confirm": "on"})
     assert len(smtp.messages) == 3
     assert Counter(message["To"] for message in smtp.messages).most_common(1)[0][1] == 1
+
+
+def test_the_send_page_names_the_update_its_campaign_and_the_languages(client, ring):
+    """Updates of two campaigns may share a subject: the page says whose signers get this one, and in
+    which languages, by name."""
+    english, german, french = ring
+    wants_updates(german, "karl@example.org")
+    wants_updates(french, "emilie@example.org")
+    update = write_update(english)
+
+    page = BeautifulSoup(editor(client).get(send_url(update)).content, "html.parser")
+
+    title = " ".join(page.title.get_text().split())
+    assert "Send “We handed it over”" in title
+    assert "to the signers of “Tell Amazon Ring: stop sharing footage with police”" in title
+    header = " ".join(page.find("header").get_text().split())
+    assert "Send “We handed it over”" in header
+    rows = {
+        row["data-language"]: [cell.get_text() for cell in row.find_all("td")]
+        for row in page.select("tr[data-language]")
+    }
+    # French signers get the English update: there is no French one.
+    assert rows == {"de": ["Deutsch", "1", "Deutsch"], "fr": ["Français", "1", "English (US)"]}
 
 
 def test_one_click_unsubscribe_works_without_login_and_is_counted(client, ring, smtp):

@@ -120,6 +120,17 @@ def test_sending_refuses_a_private_address_even_if_one_was_stored(settings, url)
     assert result.status is None and "private network" in result.error
 
 
+def test_events_are_labelled_for_what_they_say_happened(admin_client, public_host):
+    """An administrator choosing events reads that "signed" comes before any confirmation, and the
+    endpoint listing says the same, not "signature.created"."""
+    add = admin_client.get(ADD).content.decode()
+    assert "Signed (not yet confirmed): sent as soon as someone signs, before they confirm by email" in add
+    admin_client.post(ADD, form(events=[SIGNATURE_CREATED, SIGNATURE_ERASED]))
+    listing = admin_client.get("/admin/webhooks_endpoint/").content.decode()
+    assert "Signed (not yet confirmed), Erased: forget this person" in listing
+    assert "signature.created" not in listing
+
+
 def test_a_receiver_of_signers_details_must_hear_about_erasures(admin_client, public_host):
     response = admin_client.post(ADD, form(personal_data="on"))
     assert "must also be told when to delete them" in response.content.decode()
@@ -147,6 +158,9 @@ def test_a_delivery_is_listed_with_its_error_and_retried_by_hand(admin_client, s
 
     listing = admin_client.get("/admin/webhooks_delivery/?status=failed").content.decode()
     assert "down for maintenance" in listing and "Retry now" in listing
+    assert "Signed (not yet confirmed)" in listing  # what happened, not the event's code
+    inspect = admin_client.get(f"/admin/webhooks_delivery/inspect/{failed.pk}/").content.decode()
+    assert "Signed (not yet confirmed)" in inspect
 
     admin_client.post(f"/admin/webhooks/delivery/{failed.pk}/retry/")
     failed.refresh_from_db()

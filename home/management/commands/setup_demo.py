@@ -5,6 +5,8 @@ newcomer's first `make run` should serve the demo within a minute: one start ins
 its own command, which can also be run alone.
 """
 
+import io
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -15,6 +17,8 @@ STEPS = [
     ("set_site_address", {}),
     ("ensure_admin", {}),
 ]
+# How the admin login stands out at the end, just before the development server's own lines.
+RULE = "-" * 72
 
 
 class Command(BaseCommand):
@@ -25,4 +29,28 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         for name, step_options in STEPS:
-            call_command(name, stdout=self.stdout, stderr=self.stderr, **step_options)
+            if name == "migrate":
+                self.migrate(step_options)
+            elif name == "ensure_admin":
+                self.show_admin_login(step_options)
+            else:
+                call_command(name, stdout=self.stdout, stderr=self.stderr, **step_options)
+
+    def migrate(self, step_options):
+        """One line instead of a line per migration: a fresh database applies hundreds, which pushed the
+        admin login out of sight. Errors still go to stderr whole."""
+        output = io.StringIO()
+        call_command("migrate", stdout=output, stderr=self.stderr, **step_options)
+        applied = sum(1 for line in output.getvalue().splitlines() if line.strip().startswith("Applying "))
+        if applied:
+            self.stdout.write(f"Database migrated: {applied} migrations applied.")
+        else:
+            self.stdout.write("Database already up to date.")
+
+    def show_admin_login(self, step_options):
+        """The admin login last, between rules, where a newcomer looks for it."""
+        output = io.StringIO()
+        call_command("ensure_admin", stdout=output, stderr=self.stderr, **step_options)
+        self.stdout.write(RULE)
+        self.stdout.write(self.style.SUCCESS(output.getvalue().rstrip("\n")))
+        self.stdout.write(RULE)
