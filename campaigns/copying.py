@@ -83,10 +83,19 @@ def unchanged_fields(copy, source):
 def copied_words(page):
     """What `page`, a campaign copied from another and not yet published, still says as the campaign it was
     copied from does (unchanged_fields), with that source; ([], None) for any other page or once it is out."""
-    if page.copied_from_id is None or page.first_published_at is not None:
+    if page.copied_from_id is None or _ever_published(page):
         return [], None
     source = page.copied_from.specific
     return unchanged_fields(page, source), source
+
+
+def _ever_published(page):
+    """Whether the page itself was ever published, read from its row: `page` may be its latest revision, and
+    Wagtail copies the source's revisions with the copy, so a copy of a campaign that had a draft on top of its
+    published version opens with a revision that still carries the source's first publication date."""
+    if page.pk is None:
+        return False
+    return type(page).objects.filter(pk=page.pk, first_published_at__isnull=False).exists()
 
 
 def _comparable(page, name):

@@ -296,6 +296,20 @@ def test_the_copys_edit_view_lists_every_field_still_as_in_the_source_with_a_lin
     assert remaining == [name for name, _label in CHECKLIST if name not in ("target", "share_text")]
 
 
+def test_a_copy_of_a_campaign_with_a_draft_on_top_still_shows_its_checklist(client):
+    """Wagtail copies the source's revisions, so the copy opens with one that still carries the source's first
+    publication date: the checklist asks the page's own row whether it was ever published."""
+    ring = launched_campaign(build_index(build_site()))
+    ring.summary = "A draft nobody published yet."
+    ring.save_revision()
+    log_in(client, "Editors")
+
+    edit_view = client.get(copy_as_editor(client, ring, "Tell Google Nest")["Location"])
+
+    names = [name for name, _link, _label in checklist(edit_view.content.decode())]
+    assert "target" in names and "ask" in names
+
+
 def test_publishing_a_copy_with_the_sources_words_asks_for_a_confirmation(client):
     ring = launched_campaign(build_index(build_site()))
     log_in(client, "Editors")
