@@ -47,7 +47,7 @@ def environment(args):
         "DEFAULT_FROM_EMAIL": "Bench <bench@example.org>",
         # Mails are queued for the worker, which the benchmark does not run: nothing is sent.
         "EMAIL_URL": "smtp://127.0.0.1:2525",
-        # Production keeps uploads in a bucket; the benchmark uploads nothing and serves no upload.
+        # Production refuses to start without a bucket; bench/settings.py keeps the demo's pictures on disk.
         "AWS_STORAGE_BUCKET_NAME": "bench-media",
         # Every benchmark request comes through one "proxy" (wrk) that names a new client each time.
         "TRUSTED_PROXIES": "1",

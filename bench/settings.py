@@ -11,3 +11,7 @@ INSTALLED_APPS = ["bench.stock", *INSTALLED_APPS]
 ROOT_URLCONF = "bench.urls"
 # The benchmark's requests carry a fresh X-Forwarded-For each, as many visitors behind one proxy do.
 ALLOWED_HOSTS = ["*"]
+# Production requires a media bucket to start (AWS_STORAGE_BUCKET_NAME, set by bench/run.py), but there is no
+# S3 here: the demo's pictures are kept on this machine's disk, as one machine would. The benchmark fetches
+# pages, which only name their pictures, and never a picture itself.
+STORAGES["default"] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}  # noqa: F405
