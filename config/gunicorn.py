@@ -25,7 +25,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 bind = f"{env('BIND_ADDRESS')}:{env('PORT')}"
 # gunicornc's control socket, one per instance (named by its port) in the app's run directory, so that two
 # instances on one machine never take each other's (gunicorn's default is one path per user).
-control_socket = str(Path(env("RUN_DIR") or ROOT / "var" / "run") / f"gunicorn-{env('PORT')}.ctl")
+_run_dir = Path(env("RUN_DIR") or ROOT / "var" / "run")
+_run_dir.mkdir(parents=True, exist_ok=True)  # a fresh checkout has no var/run: gunicorn would make no socket
+control_socket = str(_run_dir / f"gunicorn-{env('PORT')}.ctl")
 # Two worker processes per core keep the cores busy while others wait on PostgreSQL or Redis; raise
 # WEB_CONCURRENCY on bigger machines or run more machines.
 workers = env("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1)
