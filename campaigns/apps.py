@@ -9,9 +9,10 @@ class CampaignsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from campaigns import counting, emails, goals, signals
+        from campaigns import counting, emails, goals, signals, social_proof
 
         signals.connect()
         emails.connect()
         goals.connect()
+        social_proof.connect()
         post_migrate.connect(counting.install_triggers, sender=self, dispatch_uid="campaigns-count-triggers")

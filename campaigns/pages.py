@@ -29,7 +29,7 @@ from wagtail.models import Locale, Page, PagePermissionTester, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
-from campaigns import goals, signatures
+from campaigns import goals, signatures, social_proof
 from campaigns.blocks import RICH_TEXT_FEATURES, CampaignBodyBlock, ReferencesBlock
 from campaigns.copying import CampaignCopyForm
 from campaigns.fields import LocalisedNumberField
@@ -76,7 +76,7 @@ class CampaignIndexPage(site_structure.KnownRestrictionsMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        campaigns = list(CampaignPage.listed_under(self))
+        campaigns = social_proof.with_counts(CampaignPage.listed_under(self))
         context["open_campaigns"] = [c for c in campaigns if c.is_open]
         context["closed_campaigns"] = [c for c in campaigns if not c.is_open]
         return context
@@ -180,6 +180,15 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
         blank=True,
         help_text=_(
             "After this moment the form disappears and the final count is shown. Leave empty to keep it open."
+        ),
+    )
+    show_latest_signers = models.BooleanField(
+        _("show the latest signers"),
+        default=False,
+        help_text=_(
+            "Show the five latest people who signed (and are counted) beside the form, by first name and "
+            "country only, for example 'Ada from United Kingdom signed'. Never their last name, email, postal "
+            "code or comment. Signers whose details were deleted are never shown."
         ),
     )
     closed = models.BooleanField(
@@ -415,6 +424,7 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
                 FieldPanel("ask"),
                 FieldPanel("signature_goal"),
                 FieldPanel("goal_steps_up"),
+                FieldPanel("show_latest_signers"),
             ],
             heading=_("The ask"),
         ),
@@ -550,6 +560,7 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
         "delivered_on",
         "delivered_to",
         "embed_enabled",
+        "show_latest_signers",
     ]
     # A copy made in the admin is a new campaign: it has not been delivered. (A translation is the same
     # campaign: campaigns/signals.py gives it these from the page it was translated from.)
@@ -583,6 +594,7 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
         # A few counter rows summed: the page never reads the signatures table.
         context["signature_count"] = count = signatures.signature_count(self.translation_key)
         context["signature_goal"] = self.current_goal(count)
+        context["closing_notice"] = social_proof.closing_notice(self)
         return context
 
     # The petition, through Wagtail's form-page override points.

@@ -116,6 +116,9 @@ class Signature(AbstractFormSubmission):
     counted = models.BooleanField(_("counted"), default=False)
     repeat_notice_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     anonymised_at = models.DateTimeField(_("personal data deleted at"), null=True, blank=True)
+    # Made up by the demo loader (home.demo.signatures) so a newcomer sees a living campaign; the command
+    # remove_demo_signatures deletes every such row and nothing else.
+    is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
 
     # Wagtail's reference index ("where is this page used?") would queue a task for every signature saved,
     # one more write per signature, to record that it points at its page: nobody needs that.

@@ -4,7 +4,7 @@ page route."""
 from django.urls import path, re_path
 from wagtail.urls import serve_pattern
 
-from campaigns import views
+from campaigns import social_proof_views, views
 
 app_name = "campaigns"
 
@@ -12,6 +12,11 @@ urlpatterns = [
     path("sign/confirm/again/", views.resend_confirmation, name="resend_confirmation"),
     path("sign/confirm/<str:token>/", views.confirm, name="confirm"),
     path("api/campaigns/<uuid:campaign_key>/count/", views.signature_count, name="signature_count"),
+    path(
+        "api/campaigns/<uuid:campaign_key>/latest-signers/",
+        social_proof_views.latest_signers,
+        name="latest_signers",
+    ),
     # The petition in a partner's frame (campaigns.embedding): the snippet's address, and each partner's.
     path("embed/<uuid:campaign_key>/", views.embed, name="embed"),
     path("embed/<uuid:campaign_key>/thank-you/", views.embed_thank_you, name="embed_thank_you"),

@@ -7,6 +7,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from campaigns import social_proof
 from campaigns.blocks import RICH_TEXT_FEATURES
 from home import site_structure
 
@@ -64,6 +65,8 @@ class HomePage(site_structure.KnownRestrictionsMixin, Page):
             featured = open_one or (translation.specific if translation.live else None)
         if featured is None:
             featured = campaigns[0] if campaigns else None
+        # Every card's count and goal in one query (campaigns.social_proof explains how fresh they are).
+        social_proof.with_counts([featured, *campaigns])
         context["featured_campaign"] = featured
         context["other_campaigns"] = [c for c in campaigns if featured is None or c.pk != featured.pk]
         return context

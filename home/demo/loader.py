@@ -6,17 +6,20 @@ translation key), so loading twice changes nothing.
 
 import io
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.images import ImageFile
 from django.db import transaction
+from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, Site
 
 from campaigns.pages import CampaignIndexPage, CampaignPage
 from home.demo.artwork import draw_hero
 from home.demo.campaigns import CAMPAIGNS
+from home.demo.signatures import load_demo_signatures
 from home.demo.site_pages import CAMPAIGN_INDEX, HOME, ORGANISATION
 from home.demo.streams import with_ids
 from home.demo.translating import has_translations, translate_page
@@ -33,6 +36,7 @@ class LoadReport:
     translations: list = field(default_factory=list)
     site: str = ""
     untranslated_locales: list = field(default_factory=list)
+    signatures: dict = field(default_factory=dict)
 
     @property
     def nothing_created(self):
@@ -62,6 +66,9 @@ def load_demo():
             if page.get_translation_or_none(locale) is None:
                 translate_page(page, key, locale)
                 report.translations.append(f"{locale.language_code}/{key}")
+    # Demo signers only for campaigns made now: once removed (remove_demo_signatures), they stay removed.
+    new_campaigns = {spec["key"]: pages[spec["key"]] for spec in CAMPAIGNS if spec["key"] in report.pages}
+    report.signatures = load_demo_signatures(new_campaigns)
     return report
 
 
@@ -116,6 +123,9 @@ def _campaign_page(index, spec, pages, report):
         "body": with_ids(spec["key"], "body", [page_id(block) for block in spec["body"]]),
         "references": with_ids(spec["key"], "references", spec["references"]),
     }
+    if spec.get("closes_in_days"):
+        last_day = timezone.localtime() + timedelta(days=spec["closes_in_days"])
+        extra["closing_date"] = last_day.replace(hour=23, minute=59, second=0, microsecond=0)
     if spec.get("next_action_page"):
         extra["next_action_page"] = pages[spec["next_action_page"]]
     return _child_page(index, CampaignPage, spec, report, **extra)

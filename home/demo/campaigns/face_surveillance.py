@@ -57,6 +57,8 @@ CAMPAIGN = {
     "body": BODY,
     "references": REFERENCES,
     "next_action_page": None,
+    # A deadline a few weeks after loading, so the page shows "Closes in 23 days — …".
+    "closes_in_days": 23,
     "fields": {
         "title": "Ban face surveillance in our public spaces",
         "summary": (
@@ -70,6 +72,8 @@ CAMPAIGN = {
             "<p>We, the undersigned, ask you to ban live face recognition in public spaces, to forbid its use "
             "against people at protests, and to publish every surveillance technology our city uses.</p>"
         ),
+        # The five latest signers' first names and countries beside the story (the demo's signers are made up).
+        "show_latest_signers": True,
         "signature_goal": 25000,
         "consent_text": (
             "Stand Up For Privacy will email you about this campaign. We share signers' names and cities with "

@@ -156,6 +156,8 @@ CAMPAIGN = {
             "<p>Stand by your own words: stand in solidarity with the Black community and stop sharing "
             "information with police.</p>"
         ),
+        # The five latest signers' first names and countries beside the story (the demo's signers are made up).
+        "show_latest_signers": True,
         "signature_goal": 50000,
         # The demo shows the whole journey: `make run` prints the confirmation mail with its link.
         "confirmation_required": True,

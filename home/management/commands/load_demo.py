@@ -33,4 +33,9 @@ class Command(BaseCommand):
         ]:
             if items:
                 self.stdout.write(f"{label} ({len(items)}): {', '.join(items)}")
+        if report.signatures:
+            added = ", ".join(f"{key} {count:,}" for key, count in report.signatures.items())
+            self.stdout.write(
+                f"Demo signatures ({added}): remove them with manage.py remove_demo_signatures."
+            )
         self.stdout.write(self.style.SUCCESS("Demo content loaded and search index rebuilt."))
