@@ -98,3 +98,25 @@ def test_hostile_queries_get_a_clear_answer_not_a_server_error(client, campaigns
         assert list(response.context["search_results"]) == []
     else:
         assert response.status_code == 200
+
+
+def test_words_are_found_in_any_form_on_every_database(client):
+    """Singular finds plural and back, with or without accents: on SQLite (the default, through
+    search/migrations/0001_sqlite_stemming.py) and on PostgreSQL (each language's stemming)."""
+    index = build_index(build_site())
+    cameras = build_campaign(
+        index, slug="cameras", title="Doorbells", summary="Doorbell cameras film the street."
+    )
+    camera = build_campaign(
+        index, slug="camera", title="One lens", summary="A single camera on every corner."
+    )
+    translate(index, "fr")
+    fr_cameras = translate(cameras, "fr", title="Sonnettes", summary="Les caméras filment la rue.")
+    fr_camera = translate(camera, "fr", title="Un objectif", summary="Une caméra à chaque coin de rue.")
+    call_command("update_index", verbosity=0)
+
+    assert set(result_titles(client.get("/en-us/search/", {"q": "camera"}))) == {cameras.title, camera.title}
+    assert set(result_titles(client.get("/en-us/search/", {"q": "cameras"}))) == {cameras.title, camera.title}
+    for query in ("caméra", "caméras"):
+        found = set(result_titles(client.get("/fr/search/", {"q": query})))
+        assert found == {fr_cameras.title, fr_camera.title}, query
