@@ -17,7 +17,15 @@ from campaigns import privacy, social_proof
 from campaigns.signatures import Signature, reconcile_counts, signature_count
 from home import generation, pagecache, site_structure
 from home.demo.signatures import load_demo_signatures
-from tests.builders import build_campaign, build_index, build_signature, build_site, set_count, translate
+from tests.builders import (
+    build_campaign,
+    build_index,
+    build_signature,
+    build_site,
+    log_in,
+    set_count,
+    translate,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -159,6 +167,16 @@ def latest(client, campaign, language="en-us"):
 @pytest.fixture
 def showing(index):
     return build_campaign(index, show_latest_signers=True)
+
+
+def test_an_editor_finds_the_choice_on_the_petition_tab_with_what_it_shows(client, index):
+    campaign = build_campaign(index)
+    log_in(client, "Editors")
+    page = html(client.get(f"/admin/pages/{campaign.pk}/edit/"))
+    petition_tab = page[page.index('id="tab-petition"') : page.index('id="tab-promote"')]
+    assert 'name="show_latest_signers"' in petition_tab
+    assert "by first name and country only" in petition_tab
+    assert "Never their last name, email, postal code or comment." in petition_tab
 
 
 def test_latest_signers_are_off_by_default(client, index):
