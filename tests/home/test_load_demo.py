@@ -11,6 +11,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, Revision, Site
 
 from campaigns.pages import CampaignPage
+from campaigns.signatures import Signature, signature_count
 from home.models import HomePage
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
@@ -65,6 +66,7 @@ def snapshot():
         "revisions": Revision.objects.count(),
         "images": get_image_model().objects.count(),
         "sites": Site.objects.count(),
+        "signatures": Signature.objects.count(),
     }
 
 
@@ -76,6 +78,20 @@ def test_loading_twice_creates_nothing_the_second_time(demo):
     assert snapshot() == before
     assert "Pages (5)" in demo and "Translations (20)" in demo
     assert "nothing to add" in second
+
+
+def test_the_demo_campaigns_have_demo_signers_that_the_counts_agree_with(demo):
+    """Hundreds to thousands per campaign, in every language, marked as demo data, counted by the database."""
+    demo_rows = Signature.objects.filter(is_demo=True)
+    assert demo_rows.count() == Signature.objects.count() == 1120 + 640 + 1460
+    assert "Demo signatures (face-surveillance 640, amazon-ring 1,120, location-data 1,460)" in demo
+    assert set(demo_rows.values_list("locale", flat=True)) == {"en-us", "en-gb", "de", "fr", "es"}
+    out = StringIO()
+    call_command("reconcile_counts", stdout=out)
+    assert "All counts match their signatures." in out.getvalue()
+    ring = ring_page("en-us")
+    assert signature_count(ring.translation_key) == 1120
+    assert ring.show_latest_signers
 
 
 def test_demo_home_page_replaces_wagtails_welcome_page():
