@@ -26,7 +26,8 @@ LATEST_SIGNERS = 5
 
 
 def with_counts(campaigns):
-    """Give each campaign page `signature_count` and `signature_goal` (its card shows them), from one query.
+    """Give each campaign page `card_count` and `card_goal` (its card shows them), from one query. (Not
+    `signature_goal`: that is the editor's field, which the goal shown may have stepped up from.)
 
     `campaigns` are CampaignPages (any mix of locales: a campaign's count is the same in all of them).
     Returns the same objects, in the same order."""
@@ -42,8 +43,8 @@ def with_counts(campaigns):
             .order_by()
         )
     for campaign in campaigns:
-        campaign.signature_count = counts.get(campaign.translation_key) or 0
-        campaign.signature_goal = campaign.current_goal(campaign.signature_count)
+        campaign.card_count = counts.get(campaign.translation_key) or 0
+        campaign.card_goal = campaign.current_goal(campaign.card_count)
     return campaigns
 
 

@@ -115,8 +115,16 @@ def test_with_counts_is_one_query_whatever_the_number_of_campaigns(index, django
     set_count(campaigns[3], 42)
     with django_assert_num_queries(1):
         social_proof.with_counts(campaigns)
-    assert [c.signature_count for c in campaigns] == [0, 0, 0, 42, 0, 0]
-    assert campaigns[3].signature_goal == 10000
+    assert [c.card_count for c in campaigns] == [0, 0, 0, 42, 0, 0]
+    assert campaigns[3].card_goal == 10000
+
+
+def test_a_card_shows_the_goal_as_it_stepped_up(client, index):
+    campaign = build_campaign(index, signature_goal=1000, goal_steps_up=True)
+    set_count(campaign, 950)
+    assert card_counts(client.get("/en-us/campaigns/")) == ["950 signatures · Goal: 2,500"]
+    campaign.refresh_from_db()
+    assert campaign.signature_goal == 1000  # the editor's goal is untouched
 
 
 # The closing date
