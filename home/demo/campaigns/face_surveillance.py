@@ -71,6 +71,8 @@ CAMPAIGN = {
             "against people at protests, and to publish every surveillance technology our city uses.</p>"
         ),
         "signature_goal": 25000,
+        # No confirmation by email, so no updates box: updates go only to confirmed addresses.
+        "updates_opt_in": False,
         "consent_text": (
             "Stand Up For Privacy will email you about this campaign. We share signers' names and cities with "
             "the petition's recipients, never their email addresses, and delete your details when the campaign "
