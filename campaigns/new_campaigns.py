@@ -45,14 +45,6 @@ def hidden_by_choices(page):
                 "untick the updates box."
             )
         )
-    if not page.closed and page.closing_date and page.closing_date <= timezone.now():
-        hidden.append(
-            _(
-                "The closing date (%(moment)s) has passed: the form is hidden and the petition shows as "
-                "closed. Move the date to reopen it."
-            )
-            % {"moment": closing_moment(page.closing_date)}
-        )
     return hidden
 
 

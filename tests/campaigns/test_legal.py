@@ -2,7 +2,7 @@
 the consent lines, the form, the footer and the mails; the consent wording a new campaign starts with; the
 warning when a choice hides part of the form; closing times in the site's time zone, named."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,7 +12,7 @@ from django.contrib.messages.storage.fallback import FallbackStorage
 from django.core import mail
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
-from django.utils import timezone, translation
+from django.utils import translation
 
 from campaigns.legal import PrivacyPage
 from campaigns.wagtail_hooks import say_what_the_choices_hide
@@ -193,14 +193,6 @@ def test_saving_updates_without_confirmation_warns_that_the_box_is_hidden(client
 def test_choices_that_work_together_save_without_a_warning(index):
     assert warnings_after_saving(build_campaign(index, confirmation_required=True)) == []
     assert warnings_after_saving(build_campaign(index, slug="quiet", updates_opt_in=False)) == []
-
-
-def test_a_closing_date_in_the_past_warns_that_the_form_is_hidden(index):
-    campaign = build_campaign(index, updates_opt_in=False, closing_date=timezone.now() - timedelta(days=1))
-
-    [warning] = warnings_after_saving(campaign)
-
-    assert "has passed: the form is hidden" in warning
 
 
 # Closing times
