@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.admin_users import log_in, user_in_role
+from tests.browser.checks import assert_page_works_for_everyone
 from tests.browser.conftest import open_page, screenshot
 
 pytestmark = pytest.mark.browser
@@ -48,6 +49,8 @@ def test_a_signer_follows_the_consent_link_to_the_notice_in_their_language(chrom
         expect(page.locator("#retention")).to_have_text(retention_heading)
         # The Ring keeps signers' details 90 days after it closes (its own setting), named in this language.
         expect(page.locator(".privacy-notice li", has_text=ring.title)).to_contain_text("90")
+        # Readable and tappable on a phone: the German title, one long word, does not run off the screen.
+        assert_page_works_for_everyone(page, where=f"the privacy notice in {locale}")
         screenshot(page, f"privacy-notice-{locale}")
 
 
