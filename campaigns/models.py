@@ -3,6 +3,7 @@
 from campaigns.confirmation import UnconfirmedDeleted
 from campaigns.embedding import EmbedPartner
 from campaigns.goals import Milestone
+from campaigns.legal import PrivacyPage
 from campaigns.pages import CampaignFormField, CampaignIndexPage, CampaignPage
 from campaigns.signatures import Signature, SignatureCounter
 
@@ -12,6 +13,7 @@ __all__ = [
     "CampaignPage",
     "EmbedPartner",
     "Milestone",
+    "PrivacyPage",
     "Signature",
     "SignatureCounter",
     "UnconfirmedDeleted",

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import Panel
 
+from campaigns import new_campaigns
 from campaigns.copying import CHECKED_FIELDS, copied_words, free_address, make_room, unpublished_draft_at
 from campaigns.translation_wording import WORDING_FIELDS, untranslated_wording
 
@@ -83,6 +84,18 @@ class CampaignPageForm(WagtailAdminPageForm):
             "Tick if the new campaign should say exactly what the one you copied says in these places."
         ),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk and not self.is_bound:  # a new campaign starts lawful, in its own language
+            for name, value in new_campaigns.initial_values(self.instance).items():
+                if name in self.fields and not getattr(self.instance, name, None):
+                    self.initial[name] = value
+        if "closing_date" in self.fields:
+            self.fields["closing_date"].help_text = _("%(help)s Times are in %(zone)s.") % {
+                "help": self.fields["closing_date"].help_text,
+                "zone": new_campaigns.time_zone_label(),
+            }
 
     def clean(self):
         slug = self.cleaned_data.get("slug")  # Wagtail's clean() drops it when another page has it

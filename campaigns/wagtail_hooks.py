@@ -18,6 +18,7 @@ from wagtail.admin import messages
 from wagtail.contrib.forms.utils import get_form_types
 from wagtail_modeladmin.options import modeladmin_register
 
+from campaigns import new_campaigns
 from campaigns.admin import translation_review, urls
 from campaigns.admin.buttons import summary_button
 from campaigns.admin.listing import SignatureAdmin
@@ -138,3 +139,13 @@ def no_bulk_publishing_of_unchecked_copies(request, action_type, objects, action
             buttons=[messages.button(reverse("wagtailadmin_pages:edit", args=[page.pk]), _("Edit"))],
         )
     return redirect(action.next_url)
+
+
+@hooks.register("after_create_page")
+@hooks.register("after_edit_page")
+def say_what_the_choices_hide(request, page):
+    """After saving a campaign, a warning for each part of the form its settings hide (the updates box
+    without confirmation, the form after the closing date): the editor learns it here, not from a signer."""
+    if isinstance(page, CampaignPage):
+        for sentence in new_campaigns.hidden_by_choices(page):
+            django_messages.warning(request, sentence)

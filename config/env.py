@@ -39,6 +39,11 @@ class Var:
 
 VARIABLES = [
     Var("SITE_NAME", "Stand Up For Privacy", "The organisation's name shown in the header and titles."),
+    Var(
+        "TIME_ZONE",
+        "UTC",
+        "The site's time zone, e.g. Europe/London: closing dates are typed and shown in it, with its name.",
+    ),
     Var("SECRET_KEY", None, "Django's signing key: 50 or more random characters.", production=True),
     Var(
         "DATABASE_URL",

@@ -44,7 +44,7 @@ class HomePage(site_structure.KnownRestrictionsMixin, Page):
     search_fields = Page.search_fields + [index.SearchField("intro")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["campaigns.CampaignIndexPage"]
+    subpage_types = ["campaigns.CampaignIndexPage", "campaigns.PrivacyPage"]
 
     class Meta:
         verbose_name = _("home page")

@@ -198,7 +198,7 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = [
     ("es", "Español"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = "UTC"
+TIME_ZONE = env("TIME_ZONE")  # closing dates are typed and shown in it (campaigns.new_campaigns)
 USE_I18N = True
 USE_TZ = True
 

@@ -16,11 +16,12 @@ from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, Site
 
+from campaigns.legal import PrivacyPage
 from campaigns.pages import CampaignIndexPage, CampaignPage
 from home.demo.artwork import draw_hero
 from home.demo.campaigns import CAMPAIGNS
 from home.demo.signatures import load_demo_signatures
-from home.demo.site_pages import CAMPAIGN_INDEX, HOME, ORGANISATION
+from home.demo.site_pages import CAMPAIGN_INDEX, HOME, ORGANISATION, PRIVACY
 from home.demo.streams import with_ids
 from home.demo.translating import has_translations, translate_page
 from home.models import HomePage
@@ -53,6 +54,7 @@ def load_demo():
     pages = {HOME["key"]: home, CAMPAIGN_INDEX["key"]: index}
     for spec in CAMPAIGNS:
         pages[spec["key"]] = _campaign_page(index, spec, pages, report)
+    pages[PRIVACY["key"]] = _child_page(home, PrivacyPage, PRIVACY, report)
     if HOME["key"] in report.pages and HOME.get("featured_campaign"):
         home.featured_campaign = pages[HOME["featured_campaign"]]
         home.save_revision().publish()

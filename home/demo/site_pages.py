@@ -30,3 +30,32 @@ CAMPAIGN_INDEX = {
         ),
     },
 }
+
+# The privacy notice every consent line, form and mail links to (campaigns.legal.PrivacyPage). How long
+# details are kept is not written here: the page reads it from the campaigns.
+PRIVACY = {
+    "key": "privacy",
+    "slug": "privacy",
+    "fields": {
+        "title": "Privacy notice",
+        "controller_name": ORGANISATION,
+        "controller_address": "1 Example Street\nLondon EC1A 1AA\nUnited Kingdom",
+        "contact_email": "privacy@standupforprivacy.example",
+        "intro": (
+            "<p>This notice explains what happens to the details you give when you sign one of our petitions.</p>"
+        ),
+        "purposes": (
+            "<p>When you sign, we ask for your name, your email address and your country, and sometimes a postal "
+            "code or a comment. We use them to count your signature once, to check that you are a real person "
+            "and to hand the petition to its target.</p>"
+            "<p>If you tick a box, we also email you updates about the petition or news about our campaigns. "
+            "You can withdraw this consent at any time with the link at the bottom of every email.</p>"
+            "<p>We never sell your details. The target receives only the names and countries of those who "
+            "agreed, never an email address.</p>"
+        ),
+        "rights": (
+            "<p>You have the right to see the details we hold about you, to have them corrected or deleted, "
+            "and to withdraw your consent. You can also complain to your data protection authority.</p>"
+        ),
+    },
+}

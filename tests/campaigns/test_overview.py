@@ -55,7 +55,7 @@ def test_dashboard_shows_each_open_campaign_at_a_glance(admin_client, campaigns)
     assert _cell(ring_row, "count") == "3 of 1,000"
     assert _cell(ring_row, "last-day") == "3"  # counted or not, signed in the last 24 hours
     assert _cell(ring_row, "confirmation-rate") == "75%"
-    assert _cell(ring_row, "closes") == "June 30, 2030"
+    assert _cell(ring_row, "closes") == "June 30, 2030, noon UTC"  # in the site's time zone, named
     faces_row = _row(content, faces)
     assert _cell(faces_row, "count") == "120 of 500"
     assert "—" in _cell(faces_row, "confirmation-rate")  # nobody is asked to confirm

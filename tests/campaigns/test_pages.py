@@ -4,6 +4,7 @@ import pytest
 from wagtail.models import Page
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
+from campaigns.legal import PrivacyPage
 from campaigns.pages import CampaignIndexPage, CampaignPage
 from home.models import HomePage
 from tests.builders import build_campaign, build_index, build_site, log_in
@@ -13,11 +14,13 @@ pytestmark = pytest.mark.django_db
 
 def test_parent_and_child_rules_are_strict():
     assert HomePage.allowed_parent_page_models() == [Page]
-    assert HomePage.allowed_subpage_models() == [CampaignIndexPage]
+    assert HomePage.allowed_subpage_models() == [CampaignIndexPage, PrivacyPage]
     assert CampaignIndexPage.allowed_parent_page_models() == [HomePage]
     assert CampaignIndexPage.allowed_subpage_models() == [CampaignPage]
     assert CampaignPage.allowed_parent_page_models() == [CampaignIndexPage]
     assert CampaignPage.allowed_subpage_models() == []
+    assert PrivacyPage.allowed_parent_page_models() == [HomePage]
+    assert PrivacyPage.allowed_subpage_models() == []
 
 
 def test_campaigns_can_only_go_under_a_campaign_index():
@@ -102,9 +105,11 @@ def test_the_campaign_editor_has_content_petition_and_promote_tabs(admin_client)
 
 def test_a_campaign_cannot_be_added_under_the_home_page(admin_client):
     home = build_site()
-    # The only type allowed under a home page is a campaign list, so the admin goes straight to it.
-    choices = admin_client.get(f"/admin/pages/{home.pk}/add_subpage/")
-    assert choices["Location"] == f"/admin/pages/add/campaigns/campaignindexpage/{home.pk}/"
+    # Under a home page go a campaign list and a privacy notice, never a campaign.
+    choices = admin_client.get(f"/admin/pages/{home.pk}/add_subpage/").content.decode()
+    assert f"/admin/pages/add/campaigns/campaignindexpage/{home.pk}/" in choices
+    assert f"/admin/pages/add/campaigns/privacypage/{home.pk}/" in choices
+    assert "/admin/pages/add/campaigns/campaignpage/" not in choices
     response = admin_client.post(
         f"/admin/pages/add/campaigns/campaignpage/{home.pk}/", campaign_form_data(), follow=False
     )

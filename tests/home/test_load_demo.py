@@ -10,6 +10,7 @@ from django.utils.html import strip_tags
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, Revision, Site
 
+from campaigns.legal import PrivacyPage
 from campaigns.pages import CampaignPage
 from campaigns.signatures import Signature, signature_count
 from home.models import HomePage
@@ -70,13 +71,29 @@ def snapshot():
     }
 
 
+def test_the_privacy_notice_is_published_in_every_language(demo):
+    notices = {
+        page.locale.language_code: page for page in PrivacyPage.objects.live().select_related("locale")
+    }
+
+    assert {code: page.title for code, page in notices.items()} == {
+        "en-us": "Privacy notice",
+        "en-gb": "Privacy notice",
+        "de": "Datenschutzerklärung",
+        "fr": "Politique de confidentialité",
+        "es": "Aviso de privacidad",
+    }
+    assert "Datenschutzaufsichtsbehörde" in str(notices["de"].rights)
+    assert {page.contact_email for page in notices.values()} == {"privacy@standupforprivacy.example"}
+
+
 def test_loading_twice_creates_nothing_the_second_time(demo):
     before = snapshot()
 
     second = load_demo()
 
     assert snapshot() == before
-    assert "Pages (5)" in demo and "Translations (20)" in demo
+    assert "Pages (6)" in demo and "Translations (24)" in demo
     assert "nothing to add" in second
 
 
@@ -169,7 +186,7 @@ def test_translated_pages_are_served_under_their_locale(client, settings, demo_m
     home = Site.objects.get(is_default_site=True).root_page.get_translation(
         Locale.objects.get(language_code=language_code)
     )
-    assert home.live and home.get_children().live().count() == 1
+    assert home.live and home.get_children().live().count() == 2  # the campaign list and the privacy notice
 
     response = client.get(ring_page(language_code).url)
 

@@ -75,6 +75,8 @@ CAMPAIGN = {
         # The five latest signers' first names and countries beside the story (the demo's signers are made up).
         "show_latest_signers": True,
         "signature_goal": 25000,
+        # No confirmation by email, so no updates box: updates go only to confirmed addresses.
+        "updates_opt_in": False,
         "consent_text": (
             "Stand Up For Privacy will email you about this campaign. We share signers' names and cities with "
             "the petition's recipients, never their email addresses, and delete your details when the campaign "

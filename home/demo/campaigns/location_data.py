@@ -61,6 +61,8 @@ CAMPAIGN = {
         ),
         "signature_goal": 10000,
         "closed": True,
+        # No confirmation by email, so no updates box: updates go only to confirmed addresses.
+        "updates_opt_in": False,
         "consent_text": (
             "Stand Up For Privacy will email you about this campaign and delete your details when it ends. "
             "Our privacy notice explains your rights."
