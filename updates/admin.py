@@ -132,13 +132,20 @@ class SendView(WagtailAdminTemplateMixin, TemplateView):
             schedule=schedule,
             schedule_when=when(schedule.send_at) if schedule else "",
             schedule_started=when(schedule.started_at) if schedule and schedule.started_at else "",
-            form=kwargs.pop("form", None) or SendForm(),
+            form=kwargs.pop("form", None) or SendForm(initial=_moving(schedule)),
             test_form=kwargs.pop("test_form", None)
             or TestSendForm(initial={"addresses": self.request.user.email}),
             progress=sending.progress(mailing) if mailing else None,
             edit_url=reverse("wagtailsnippets_updates_update:edit", args=[self.update.pk]),
             **kwargs,
         )
+
+
+def _moving(schedule):
+    """The time a waiting schedule has, as the form's starting value: moving it starts from there."""
+    if schedule is None or schedule.started_at is not None:
+        return {}
+    return {"send_at": timezone.localtime(schedule.send_at)}
 
 
 def when(moment):

@@ -64,7 +64,7 @@ class SendForm(forms.Form):
         error_messages={"required": _("Tick the box to say you mean to send it to the signers.")},
     )
     send_at = forms.DateTimeField(
-        label=_("Or send it later, at"),
+        label=_("Send at"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],

@@ -14,8 +14,9 @@ from django.db import transaction
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, Site
 
+from branding.models import Organisation
 from campaigns.pages import CampaignIndexPage, CampaignPage
-from home.demo.artwork import draw_hero
+from home.demo.artwork import draw_hero, draw_logo
 from home.demo.campaigns import CAMPAIGNS
 from home.demo.site_pages import CAMPAIGN_INDEX, HOME, ORGANISATION
 from home.demo.streams import with_ids
@@ -45,6 +46,7 @@ def load_demo():
     report = LoadReport()
     home = _home_page(report)
     _default_site(home, report)
+    _organisation(report)
     index = _child_page(home, CampaignIndexPage, CAMPAIGN_INDEX, report)
     pages = {HOME["key"]: home, CAMPAIGN_INDEX["key"]: index}
     for spec in CAMPAIGNS:
@@ -93,6 +95,26 @@ def _default_site(home, report):
         site.site_name = site.site_name or ORGANISATION
         site.save()
         report.site = "pointed at the demo home page"
+
+
+def _organisation(report):
+    """The name, logo and contact line every mail shows (Settings → Organisation), unless someone set them."""
+    organisation = Organisation.for_site(Site.objects.get(is_default_site=True))
+    if organisation.name or organisation.logo_id:
+        return
+    Image = get_image_model()
+    title = f"{ORGANISATION} logo"
+    logo = Image.objects.filter(title=title).first()
+    if logo is None:
+        logo = Image.objects.create(
+            title=title, description="", file=ImageFile(io.BytesIO(draw_logo()), name="demo-logo.png")
+        )
+        report.images.append(title)
+    organisation.name, organisation.logo = ORGANISATION, logo
+    organisation.contact = (
+        f"{ORGANISATION} · 10 Example Street, Springfield · hello@standupforprivacy.example"
+    )
+    organisation.save()
 
 
 def _child_page(parent, model, spec, report, **extra):
