@@ -124,4 +124,5 @@ def tidy(text):
     """Plain text as written by a template: no blank runs longer than one line, no trailing spaces except
     the signature separator's ("-- ")."""
     lines = [line if line == "-- " else line.rstrip() for line in text.strip().splitlines()]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+    return re.sub(r"^-- \n\n", "-- \n", text, flags=re.MULTILINE) + "\n"
