@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from wagtail.users.models import UserProfile
 
-from tests.updates.test_sending import editor, ring, send_url, smtp, wants_updates, write_update  # noqa: F401
+from tests.updates.test_sending import editor, send_url, wants_updates, write_update
 from updates import scheduling
 from updates.models import Mailing, Schedule
 

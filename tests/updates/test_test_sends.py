@@ -7,11 +7,9 @@ from django.contrib.auth import get_user_model
 from wagtail.users.models import UserProfile
 
 from tests.branding.test_branded_mails import read
-from tests.updates.test_sending import (  # noqa: F401
+from tests.updates.test_sending import (
     editor,
-    ring,
     send_url,
-    smtp,
     subject,
     wants_updates,
     write_update,
