@@ -70,11 +70,7 @@ class SendView(WagtailAdminTemplateMixin, TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
         if scheduling_it:
-            try:
-                row = scheduling.schedule(self.update, form.cleaned_data["send_at"], request.user)
-            except scheduling.AlreadyStarted:
-                messages.error(request, _("It has already started to go out: it can no longer be moved."))
-                return redirect(request.path)
+            row = scheduling.schedule(self.update, form.cleaned_data["send_at"], request.user)
             messages.success(request, _("Scheduled for %(when)s.") % {"when": when(row.send_at)})
             return redirect(request.path)
         try:

@@ -15,7 +15,7 @@ from updates.models import Schedule
 
 
 class AlreadyStarted(Exception):
-    """The schedule's time came and its mailing started: it can no longer be moved or cancelled."""
+    """The schedule's time came and its mailing started: it can no longer be cancelled."""
 
 
 def source_of(update):
@@ -31,14 +31,12 @@ def current(update):
 
 @transaction.atomic
 def schedule(update, send_at, user):
-    """Send `update` to its signers at `send_at`; moves the time if it was scheduled already."""
+    """Send `update` to its signers at `send_at`; moves the time if it was scheduled already. An update whose
+    scheduled sending has started may be scheduled again: then it goes to those who have not had it (new
+    signers), as sending it again now does."""
     source = source_of(update)
-    row = Schedule.objects.select_for_update().filter(update=source).first()
-    if row is not None and row.started_at is not None:
-        raise AlreadyStarted
-    if row is None:
-        row = Schedule(update=source)
-    row.send_at, row.scheduled_by = send_at, user
+    row = Schedule.objects.select_for_update().filter(update=source).first() or Schedule(update=source)
+    row.send_at, row.scheduled_by, row.started_at = send_at, user, None
     row.save()
     return row
 

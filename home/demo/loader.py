@@ -111,9 +111,7 @@ def _organisation(report):
         )
         report.images.append(title)
     organisation.name, organisation.logo = ORGANISATION, logo
-    organisation.contact = (
-        f"{ORGANISATION} · 10 Example Street, Springfield · hello@standupforprivacy.example"
-    )
+    organisation.contact = "10 Example Street, Springfield · hello@standupforprivacy.example"
     organisation.save()
 
 

@@ -157,3 +157,21 @@ def test_scheduling_needs_ticking_the_box_too(client, update, smtp):
 
     assert response.status_code == 400 and "Tick the box" in response.content.decode()
     assert not Schedule.objects.exists()
+
+
+def test_an_update_sent_on_schedule_can_be_scheduled_again_for_those_who_signed_since(
+    client, ring, update, smtp, django_capture_on_commit_callbacks
+):
+    editor(client)
+    schedule(client, update)
+    with django_capture_on_commit_callbacks(execute=True):
+        scheduling.send_due(now=AT)
+    wants_updates(ring[0], "newcomer@example.org")
+
+    schedule(client, update, "2030-02-01T10:00")
+    page = client.get(send_url(update)).content.decode()
+    assert "Scheduled: it goes to the signers on" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        assert scheduling.send_due(now=datetime(2030, 2, 1, 10, tzinfo=UTC)) == 1
+
+    assert [message["To"] for message in smtp.messages][2:] == ["newcomer@example.org"]  # nobody twice
