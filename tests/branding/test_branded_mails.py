@@ -15,7 +15,6 @@ from wagtail.models import Site
 from branding.models import Organisation
 from campaigns import emails
 from tests.builders import build_campaign, build_index, build_signature, build_site, translate
-from tests.services import SmtpServer
 from updates import sending
 from updates.models import Update
 
@@ -38,19 +37,6 @@ CONFIRM_SUBJECT_START = {
 }
 NAME = "Stand Up For Privacy"
 CONTACT = "10 Example Street, Springfield · hello@example.org"
-
-
-@pytest.fixture
-def smtp(settings):
-    server = SmtpServer().start()
-    settings.EMAIL_BACKEND = "campaigns.mail.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.BASE_URL = "https://campaigns.example.org"
-    settings.WAGTAIL_SITE_NAME = "Site name from the environment"
-    yield server
-    server.stop()
 
 
 @pytest.fixture
@@ -178,7 +164,8 @@ def test_without_a_logo_the_mail_names_the_organisation_in_words(campaigns, smtp
     assert text.startswith("Bonjour,")  # a first name of blanks is no name
 
 
-def test_with_nothing_set_the_mails_use_the_sites_name(campaigns, smtp):
+def test_with_nothing_set_the_mails_use_the_sites_name(campaigns, smtp, settings):
+    settings.WAGTAIL_SITE_NAME = "Site name from the environment"
     signature = build_signature(campaigns["en-us"], email="ada@example.org", counted=False)
 
     emails.send_confirmation.enqueue(signature.pk)
@@ -187,3 +174,23 @@ def test_with_nothing_set_the_mails_use_the_sites_name(campaigns, smtp):
     text, html, _images = read(message)
     assert text.rstrip().endswith("Site name from the environment")
     assert "Site name from the environment" in html
+
+
+def test_the_admins_preview_shows_the_logo_from_this_site_and_greets_the_editor(campaigns):
+    """A browser cannot read a mail's inline parts: the preview shows the same picture from the site."""
+    from django.contrib.auth import get_user_model
+    from django.test import RequestFactory
+
+    set_organisation()
+    page = campaigns["en-us"]
+    update = Update.objects.create(
+        campaign=page, locale=page.locale, subject="News", body="<p>It went well.</p>"
+    )
+    request = RequestFactory().get("/")
+    request.user = get_user_model()(first_name="Eda")
+
+    response = update.serve_preview(request, update.default_preview_mode)  # as the admin's preview does
+    html = response.render().content.decode()
+
+    assert '<img src="/media/images/logo' in html and 'alt="Stand Up For Privacy"' in html
+    assert "<p>Hello Eda,</p>" in html and CONTACT in html and "cid:" not in html
