@@ -60,7 +60,7 @@ def send_due(now=None):
     while True:
         with transaction.atomic():
             row = (
-                Schedule.objects.select_for_update(skip_locked=True)
+                Schedule.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(started_at=None, send_at__lte=now)
                 .select_related("update__campaign", "scheduled_by")
                 .order_by("send_at")
