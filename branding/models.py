@@ -37,8 +37,8 @@ class Organisation(BaseSiteSetting):
         blank=True,
         max_length=500,
         help_text=_(
-            "The footer of every mail: your postal address and how to reach you, for example "
-            "'Stand Up For Privacy, 10 Main Street, Springfield · hello@example.org'."
+            "The footer of every mail, under your organisation's name: your postal address and how to reach "
+            "you, for example '10 Main Street, Springfield · hello@example.org'."
         ),
     )
 
