@@ -13,6 +13,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -23,6 +24,8 @@ from updates.forms import SendForm, TestSendForm
 from updates.models import Mailing, Update
 
 SEND_UPDATES = "updates.send_update"
+# Messages to the editor use gettext, not the lazy _: a lazy one is read when the response is finished, after
+# Wagtail has switched back from the editor's admin language to the site's default.
 
 
 class UpdateViewSet(SnippetViewSet):
@@ -78,7 +81,9 @@ class SendView(WagtailAdminTemplateMixin, TemplateView):
         except scheduling.AlreadyStarted:
             pass  # its time came meanwhile: sending again reaches only those who have not had it
         sending.start_mailing(self.update, request.user)
-        messages.success(request, _("The update is being sent. The counts below show how far it has got."))
+        messages.success(
+            request, gettext("The update is being sent. The counts below show how far it has got.")
+        )
         return redirect(request.path)
 
     def send_test(self, request):
@@ -86,7 +91,14 @@ class SendView(WagtailAdminTemplateMixin, TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(test_form=form), status=400)
         addresses = form.cleaned_data["addresses"]
-        sending.send_test(self.update, request.user, addresses)
+        try:
+            sending.send_test(self.update, request.user, addresses)
+        except OSError:  # smtplib's errors included: the mail server is down or refused an address
+            messages.error(
+                request,
+                gettext("The mail server did not take the test, so it was not sent. Try again in a moment."),
+            )
+            return redirect(request.path)
         messages.success(
             request, _("A test was sent to %(addresses)s.") % {"addresses": ", ".join(addresses)}
         )
@@ -96,10 +108,12 @@ class SendView(WagtailAdminTemplateMixin, TemplateView):
         try:
             cancelled = scheduling.cancel(self.update)
         except scheduling.AlreadyStarted:
-            messages.error(request, _("It has already started to go out: it can no longer be cancelled."))
+            messages.error(
+                request, gettext("It has already started to go out: it can no longer be cancelled.")
+            )
         else:
             if cancelled:
-                messages.success(request, _("The schedule is cancelled: nothing will be sent."))
+                messages.success(request, gettext("The schedule is cancelled: nothing will be sent."))
         return redirect(request.path)
 
     def get_context_data(self, **kwargs):

@@ -98,3 +98,13 @@ def test_anything_but_addresses_is_refused_with_a_message_and_nothing_sent(
     assert response.status_code == 400
     assert message in response.content.decode()
     assert smtp.messages == []
+
+
+def test_a_mail_server_that_is_down_gets_a_message_not_an_error_page(client, update, smtp):
+    editor_speaking(client, "de")
+    smtp.stop()
+
+    response = client.post(send_url(update), {"test": "1", "addresses": "colleague@example.org"}, follow=True)
+
+    assert response.status_code == 200
+    assert "Der Mailserver hat den Test nicht angenommen" in response.content.decode()
