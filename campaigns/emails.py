@@ -25,6 +25,7 @@ from django.utils.text import capfirst
 from django_tasks import task
 from wagtail.models import Page
 
+from branding import mail as branding
 from campaigns import events, mail, signatures
 
 
@@ -42,12 +43,15 @@ def _message_id(context):
 
 
 def _send_to_signer(signature, template, context, message_id):
-    """Render templates/campaigns/emails/<template>_subject.txt and _body.txt in the signer's language."""
-    context = {"signature": signature, "site_name": settings.WAGTAIL_SITE_NAME, **context}
-    subject = render_to_string(f"campaigns/emails/{template}_subject.txt", context)
-    body = render_to_string(f"campaigns/emails/{template}_body.txt", context)
-    message = EmailMessage(
-        " ".join(subject.split()), body, to=[signature.email], headers={"Message-ID": message_id}
+    """Render templates/campaigns/emails/<template>_subject.txt and _body.txt in the signer's language, in the
+    organisation's header and footer (branding/mail.py), greeting the signer by first name."""
+    context = {"signature": signature, **context}
+    subject = " ".join(render_to_string(f"campaigns/emails/{template}_subject.txt", context).split())
+    context["body_text"] = render_to_string(f"campaigns/emails/{template}_body.txt", context).strip()
+    brand = branding.brand_of_page(context.get("campaign") or signature.page)
+    context.update(branding.context(brand, first_name=signature.first_name), subject=subject)
+    message = branding.message(
+        "emails/signer", context, subject=subject, to=[signature.email], headers={"Message-ID": message_id}
     )
     try:
         message.send()

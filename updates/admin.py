@@ -1,26 +1,31 @@
 """Updates in Wagtail's admin: the snippet editors write and translators translate (with its preview), and the
-Send page: a test to oneself, then the mailing to the campaign's signers and its progress.
+Send page: a test to addresses the editor types, then the mailing to the campaign's signers, now or at a
+chosen time (updates/scheduling.py), and its progress.
 
 Editors (and administrators) may send: the `updates.send_update` permission (home's roles, updates/migrations).
 Nobody here sees a signer's address: the page shows counts only.
 """
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from updates import recipients, sending
+from updates import recipients, scheduling, sending
+from updates.forms import SendForm, TestSendForm
 from updates.models import Mailing, Update
 
 SEND_UPDATES = "updates.send_update"
+# Messages to the editor use gettext, not the lazy _: a lazy one is read when the response is finished, after
+# Wagtail has switched back from the editor's admin language to the site's default.
 
 
 class UpdateViewSet(SnippetViewSet):
@@ -31,13 +36,6 @@ class UpdateViewSet(SnippetViewSet):
     add_to_admin_menu = True
     list_display = ["subject", "campaign", "locale"]
     list_filter = ["locale"]
-
-
-class SendForm(forms.Form):
-    confirm = forms.BooleanField(
-        label=_("Yes, send it to every signer listed above"),
-        error_messages={"required": _("Tick the box to say you mean to send it to the signers.")},
-    )
 
 
 class SendView(WagtailAdminTemplateMixin, TemplateView):
@@ -62,28 +60,65 @@ class SendView(WagtailAdminTemplateMixin, TemplateView):
 
     def get(self, request, update_id):
         self.load(update_id)
-        return self.render_to_response(self.get_context_data(form=SendForm()))
+        return self.render_to_response(self.get_context_data())
 
     def post(self, request, update_id):
         self.load(update_id)
         if "test" in request.POST:
-            if not request.user.email:
-                messages.error(
-                    request, _("Your account has no email address: add one in your account settings.")
-                )
-            else:
-                sending.send_test(self.update, request.user)
-                messages.success(request, _("A test was sent to %(email)s.") % {"email": request.user.email})
-            return redirect(request.path)
-        form = SendForm(request.POST)
+            return self.send_test(request)
+        if "cancel" in request.POST:
+            return self.cancel(request)
+        scheduling_it = "schedule" in request.POST
+        form = SendForm(request.POST, scheduling=scheduling_it)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
+        if scheduling_it:
+            row = scheduling.schedule(self.update, form.cleaned_data["send_at"], request.user)
+            messages.success(request, _("Scheduled for %(when)s.") % {"when": when(row.send_at)})
+            return redirect(request.path)
+        try:
+            scheduling.cancel(self.update)  # sending now replaces a time chosen before
+        except scheduling.AlreadyStarted:
+            pass  # its time came meanwhile: sending again reaches only those who have not had it
         sending.start_mailing(self.update, request.user)
-        messages.success(request, _("The update is being sent. The counts below show how far it has got."))
+        messages.success(
+            request, gettext("The update is being sent. The counts below show how far it has got.")
+        )
+        return redirect(request.path)
+
+    def send_test(self, request):
+        form = TestSendForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(test_form=form), status=400)
+        addresses = form.cleaned_data["addresses"]
+        try:
+            sending.send_test(self.update, request.user, addresses)
+        except OSError:  # smtplib's errors included: the mail server is down or refused an address
+            messages.error(
+                request,
+                gettext("The mail server did not take the test, so it was not sent. Try again in a moment."),
+            )
+            return redirect(request.path)
+        messages.success(
+            request, _("A test was sent to %(addresses)s.") % {"addresses": ", ".join(addresses)}
+        )
+        return redirect(request.path)
+
+    def cancel(self, request):
+        try:
+            cancelled = scheduling.cancel(self.update)
+        except scheduling.AlreadyStarted:
+            messages.error(
+                request, gettext("It has already started to go out: it can no longer be cancelled.")
+            )
+        else:
+            if cancelled:
+                messages.success(request, gettext("The schedule is cancelled: nothing will be sent."))
         return redirect(request.path)
 
     def get_context_data(self, **kwargs):
         key = self.update.campaign.translation_key
+        schedule = scheduling.current(self.update)
         mailing = Mailing.objects.filter(update__translation_key=self.update.translation_key).first()
         waiting = recipients.recipients(key)
         if mailing is not None:
@@ -104,10 +139,29 @@ class SendView(WagtailAdminTemplateMixin, TemplateView):
             waiting=sum(row[-1] for row in per_language),
             per_language=per_language,
             mailing=mailing,
+            schedule=schedule,
+            schedule_when=when(schedule.send_at) if schedule else "",
+            schedule_started=when(schedule.started_at) if schedule and schedule.started_at else "",
+            form=kwargs.pop("form", None) or SendForm(initial=_moving(schedule)),
+            test_form=kwargs.pop("test_form", None)
+            or TestSendForm(initial={"addresses": self.request.user.email}),
             progress=sending.progress(mailing) if mailing else None,
             edit_url=reverse("wagtailsnippets_updates_update:edit", args=[self.update.pk]),
             **kwargs,
         )
+
+
+def _moving(schedule):
+    """The time a waiting schedule has, as the form's starting value: moving it starts from there."""
+    if schedule is None or schedule.started_at is not None:
+        return {}
+    return {"send_at": timezone.localtime(schedule.send_at)}
+
+
+def when(moment):
+    """A moment as the Send page shows it: date and time in the current time zone, and that zone's name."""
+    local = timezone.localtime(moment)
+    return f"{formats.date_format(local, 'DATETIME_FORMAT')} ({timezone.get_current_timezone_name()})"
 
 
 def urlpatterns():

@@ -75,11 +75,15 @@ class Update(PreviewableMixin, TranslatableMixin, models.Model):
         return "updates/email.html"
 
     def get_preview_context(self, request, mode_name):
+        from branding import mail as branding
         from updates import sending
 
+        brand = branding.brand_of_page(self.campaign)
         return {
             **super().get_preview_context(request, mode_name),
             **sending.mail_context(self, "#unsubscribe"),
+            # Greeted as the editor would be: a signer's first name goes in the same place.
+            **branding.context(brand, first_name=getattr(request.user, "first_name", ""), preview=True),
         }
 
 
@@ -134,3 +138,19 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.mailing_id}:{self.pk} {self.status}"
+
+
+class Schedule(models.Model):
+    """When an update goes to its signers, if the editor chose a time: the clock (`manage.py run_jobs`) starts
+    its mailing at that time (updates/scheduling.py). Until then it can be moved or cancelled; once started it
+    stays, as a record of when it went."""
+
+    update = models.OneToOneField(Update, on_delete=models.CASCADE, related_name="schedule")
+    send_at = models.DateTimeField()
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(null=True)
+
+    def __str__(self):
+        return f"{self.update} at {self.send_at:%Y-%m-%d %H:%M}"

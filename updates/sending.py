@@ -1,4 +1,4 @@
-"""Sending an update: a test to the editor, then to every signer who wants it, in batches by the worker.
+"""Sending an update: a test to addresses the editor types, then to every signer who wants it, in batches by the worker.
 
 `start_mailing` writes one Delivery per recipient (the unique constraint on mailing and signature means a
 second start adds only people who signed since) and queues `send_batch`. Each batch opens one SMTP connection,
@@ -26,15 +26,15 @@ from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import Count, F
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django_tasks import task
 from wagtail.rich_text import expand_db_html
 
+from branding import mail as branding
 from campaigns import mail
 from campaigns.pages import CampaignPage
 from updates import recipients, unsubscribing
@@ -85,30 +85,50 @@ def body_text(update):
     return "\n".join(line.strip() for line in soup.get_text().splitlines()).strip()
 
 
-def message(update, address, key, connection=None):
-    """The update as a mail to `address`, with a one-click unsubscribe (RFC 8058) for delivery `key`."""
+def message(update, address, key, connection=None, *, first_name="", brand=None, test=False):
+    """The update as a mail to `address`, greeting `first_name`, in the organisation's header and footer
+    (`brand`, the campaign's site's when None), with a one-click unsubscribe (RFC 8058) for delivery `key`.
+    A test (`test`) says so in its subject and at its top."""
     language = update.locale.language_code
     unsubscribe_url = unsubscribing.url(key, language)
+    brand = brand or branding.brand_of_page(update.campaign)
     with translation.override(language):
-        context = mail_context(update, unsubscribe_url)
-        html = render_to_string("updates/email.html", context)
-        text = render_to_string("updates/email.txt", {**context, "body_text": body_text(update)})
-    headers = {
-        "List-Unsubscribe": f"<{unsubscribe_url}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    }
-    if key != unsubscribing.TEST_KEY:  # a test is a new mail each time
-        headers["Message-ID"] = mail.message_id("update", key)
-    email = EmailMultiAlternatives(
-        " ".join(update.subject.split()), text, to=[address], connection=connection, headers=headers
-    )
-    email.attach_alternative(html, "text/html")
-    return email
+        context = {
+            **mail_context(update, unsubscribe_url),
+            **branding.context(brand, first_name=first_name, test=test),
+            "body_text": body_text(update),
+        }
+        headers = {
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+        if key != unsubscribing.TEST_KEY:  # a test is a new mail each time
+            headers["Message-ID"] = mail.message_id("update", key)
+        return branding.message(
+            "updates/email",
+            context,
+            subject=update.subject,
+            to=[address],
+            headers=headers,
+            connection=connection,
+        )
 
 
-def send_test(update, user):
-    """Send the update, as a signer would get it, to the user's own address."""
-    message(update, user.email, unsubscribing.TEST_KEY).send()
+def send_test(update, user, addresses=None):
+    """Send the update, marked as a test, to `addresses` (the user's own when None), greeting the user."""
+    brand = branding.brand_of_page(update.campaign)
+    connection = get_connection()
+    with connection:
+        for address in addresses or [user.email]:
+            message(
+                update,
+                address,
+                unsubscribing.TEST_KEY,
+                connection,
+                first_name=user.first_name,
+                brand=brand,
+                test=True,
+            ).send()
 
 
 def start_mailing(update, user):
@@ -137,11 +157,12 @@ def send_batch(mailing_id):
         return
     retention_ended = recipients.retention_ended(mailing.campaign_key)
     fallback = recipients.source_language(mailing.campaign_key)
+    brand = branding.brand_of_page(mailing.update.campaign)  # the logo is read once per batch
     connection = get_connection()
     connection.open()  # a server that is down fails the task here, before anyone is claimed: retried later
     try:
         for _ in range(BATCH_SIZE):
-            if not _send_next(mailing, connection, fallback, retention_ended):
+            if not _send_next(mailing, connection, fallback, retention_ended, brand):
                 waiting = Delivery.objects.filter(mailing_id=mailing_id, status__in=WAITING)
                 if not waiting.exists():  # else another worker has the last ones, and finishes
                     Mailing.objects.filter(pk=mailing_id).update(finished_at=timezone.now())
@@ -151,7 +172,7 @@ def send_batch(mailing_id):
     send_batch.enqueue(mailing_id)
 
 
-def _send_next(mailing, connection, fallback, retention_ended):
+def _send_next(mailing, connection, fallback, retention_ended, brand):
     """Send one waiting delivery of `mailing`, its row locked until the outcome is stored; False if there was
     none left for this worker. A sending error is raised once the outcome is stored, to retry the batch."""
     with transaction.atomic():
@@ -163,7 +184,7 @@ def _send_next(mailing, connection, fallback, retention_ended):
         )
         if delivery is None:
             return False
-        status, error, raised = _send(mailing, delivery, connection, fallback, retention_ended)
+        status, error, raised = _send(mailing, delivery, connection, fallback, retention_ended, brand)
         Delivery.objects.filter(pk=delivery.pk).update(
             status=status,
             error=error,
@@ -175,7 +196,7 @@ def _send_next(mailing, connection, fallback, retention_ended):
     return True
 
 
-def _send(mailing, delivery, connection, fallback, retention_ended):
+def _send(mailing, delivery, connection, fallback, retention_ended, brand):
     """Send one delivery's mail: (its new status, the error to note, the exception to raise or None)."""
     signature = (
         None if retention_ended else recipients.still_wanted(delivery.signature_id, mailing.campaign_key)
@@ -184,7 +205,9 @@ def _send(mailing, delivery, connection, fallback, retention_ended):
         return Delivery.Status.SKIPPED, "", None
     update = recipients.in_language(mailing.update, signature.locale, fallback)
     try:
-        message(update, signature.email, delivery.key, connection).send()
+        message(
+            update, signature.email, delivery.key, connection, first_name=signature.first_name, brand=brand
+        ).send()
     except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as error:
         codes = (
             list(error.recipients.values())

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "webhooks",
     "delivery",
     "updates",
+    "branding",  # the organisation's name, logo and contact line in every mail (Settings → Organisation)
     "search",
     "accounts",  # the admin's sign-in: lockout, throttled password reset, two-factor (accounts/)
     "ops",  # before django_tasks_db: its db_worker command replaces the library's (ops/management/commands)

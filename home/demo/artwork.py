@@ -84,3 +84,33 @@ def draw_hero(style):
     buffer = io.BytesIO()
     picture.save(buffer, format="JPEG", quality=85)
     return buffer.getvalue()
+
+
+@functools.cache
+def draw_logo():
+    """PNG bytes of the demo organisation's 480×160 logo: a shield in a teal badge, and its name beside it."""
+    from PIL import ImageFont
+
+    from home.demo.site_pages import ORGANISATION
+
+    scale = _SCALE
+    logo = Image.new("RGBA", (480 * scale, 160 * scale), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(logo)
+    teal = (10, 78, 88)
+    draw.rounded_rectangle((8 * scale, 8 * scale, 152 * scale, 152 * scale), radius=28 * scale, fill=teal)
+    shield = [(80, 32), (124, 48), (120, 100), (80, 132), (40, 100), (36, 48)]
+    draw.polygon([(x * scale, y * scale) for x, y in shield], fill=(255, 255, 255))
+    draw.line(
+        [(62 * scale, 82 * scale), (76 * scale, 98 * scale), (102 * scale, 64 * scale)],
+        fill=teal,
+        width=9 * scale,
+    )
+    font = ImageFont.load_default(size=34 * scale)
+    words = ORGANISATION.split()
+    lines = [" ".join(words[:2]), " ".join(words[2:])]
+    for n, line in enumerate(lines):
+        draw.text((172 * scale, (36 + n * 46) * scale), line, fill=(17, 17, 17), font=font)
+    logo = logo.resize((480, 160), Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    logo.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()

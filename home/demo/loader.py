@@ -16,9 +16,10 @@ from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, Site
 
+from branding.models import Organisation
 from campaigns.legal import PrivacyPage
 from campaigns.pages import CampaignIndexPage, CampaignPage
-from home.demo.artwork import draw_hero
+from home.demo.artwork import draw_hero, draw_logo
 from home.demo.campaigns import CAMPAIGNS
 from home.demo.signatures import load_demo_signatures
 from home.demo.site_pages import CAMPAIGN_INDEX, HOME, ORGANISATION, PRIVACY
@@ -50,6 +51,7 @@ def load_demo():
     report = LoadReport()
     home = _home_page(report)
     _default_site(home, report)
+    _organisation(report)
     index = _child_page(home, CampaignIndexPage, CAMPAIGN_INDEX, report)
     pages = {HOME["key"]: home, CAMPAIGN_INDEX["key"]: index}
     for spec in CAMPAIGNS:
@@ -102,6 +104,26 @@ def _default_site(home, report):
         site.site_name = site.site_name or ORGANISATION
         site.save()
         report.site = "pointed at the demo home page"
+
+
+def _organisation(report):
+    """The name, logo and contact line every mail shows (Settings → Organisation), unless someone set them."""
+    organisation = Organisation.for_site(Site.objects.get(is_default_site=True))
+    if organisation.name or organisation.logo_id:
+        return
+    Image = get_image_model()
+    title = f"{ORGANISATION} logo"
+    logo = Image.objects.filter(title=title).first()
+    if logo is None:
+        logo = Image.objects.create(
+            title=title,
+            description=f"{ORGANISATION}: a white shield with a tick on a teal square",
+            file=ImageFile(io.BytesIO(draw_logo()), name="demo-logo.png"),
+        )
+        report.images.append(title)
+    organisation.name, organisation.logo = ORGANISATION, logo
+    organisation.contact = "10 Example Street, Springfield · hello@standupforprivacy.example"
+    organisation.save()
 
 
 def _child_page(parent, model, spec, report, **extra):

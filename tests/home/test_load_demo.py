@@ -148,12 +148,21 @@ def test_us_ring_page_cites_all_six_sources():
 
 
 def test_campaign_pictures_are_drawn_once_with_a_description():
-    images = get_image_model().objects.all()
+    images = get_image_model().objects.exclude(title="Stand Up For Privacy logo")
     assert images.count() == 3
     for image in images:
         assert (image.width, image.height) == (1600, 900)
         assert image.description
     assert ring_page("en-gb").hero_image == ring_page("en-us").hero_image
+
+
+def test_the_organisation_that_signs_the_mails_has_a_name_a_logo_and_a_contact_line():
+    from branding.models import Organisation
+
+    organisation = Organisation.objects.get()
+    assert organisation.name == "Stand Up For Privacy" and "@" in organisation.contact
+    assert (organisation.logo.width, organisation.logo.height) == (480, 160)
+    assert organisation.logo.description
 
 
 def test_each_locale_has_at_least_three_live_campaigns():

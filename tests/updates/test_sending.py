@@ -207,16 +207,17 @@ def test_a_broken_unsubscribe_link_says_so(client):
     assert "Dieser Link funktioniert nicht" in response.content.decode()
 
 
-def test_a_test_goes_to_the_editor_only_and_unsubscribes_nobody(client, ring, smtp):
+def test_a_test_goes_to_the_typed_addresses_only_marked_as_a_test_and_unsubscribes_nobody(client, ring, smtp):
     english, _german, _french = ring
     wants_updates(english, "ada@example.org")
     update = write_update(english)
     editor(client)
 
-    client.post(send_url(update), {"test": "1"})
+    response = client.post(send_url(update), {"test": "1", "addresses": "editor@example.org"})
 
+    assert response.status_code == 302
     [message] = smtp.messages
-    assert message["To"] == "editor@example.org" and subject(message) == "We handed it over"
+    assert message["To"] == "editor@example.org" and subject(message) == "[Test] We handed it over"
     assert not Mailing.objects.exists()
     link = unsubscribe_link(message).strip("<>").removeprefix("https://campaigns.example.org")
     assert "test email" in client.post(link).content.decode()

@@ -21,11 +21,13 @@ from django.db import close_old_connections, transaction
 
 logger = logging.getLogger(__name__)
 
-HOUR = 60 * 60
+MINUTE = 60
+HOUR = 60 * MINUTE
 DAY = 24 * HOUR
 
 # (command and its arguments, interval in seconds): the recurring jobs README "Deploying" lists.
 JOBS = (
+    (("send_scheduled_updates",), MINUTE),  # updates whose scheduled time has come (updates/scheduling.py)
     (("send_reminders",), HOUR),  # the one reminder to signers who have not confirmed yet
     (("delete_unconfirmed",), HOUR),  # signatures whose link expired unopened: kept no longer than that
     (("purge_documents",), HOUR),  # petition PDFs (they name signers) a week after they were asked for
