@@ -182,7 +182,20 @@ def main():
     parser.add_argument(
         "--quick", action="store_true", help="5 s runs, one of each, a 15 s spike, 100,000 rows"
     )
-    args = parser.parse_args()
+    parser.add_argument(
+        "--cluster",
+        action="store_true",
+        help="instead: two app machines behind HAProxy, a machine killed, Redis and PostgreSQL failing under "
+        "load (bench/cluster.py; its own options follow, e.g. --scenario machine)",
+    )
+    args, rest = parser.parse_known_args()
+    if args.cluster:
+        from bench import cluster
+
+        sys.argv = [sys.argv[0], *rest]
+        raise SystemExit(cluster.main())
+    if rest:
+        parser.error(f"unrecognised arguments: {' '.join(rest)}")
     if args.quick:
         args.seconds, args.spike_seconds, args.rows, args.runs = 5, 15, 100_000, 1
 
