@@ -133,6 +133,8 @@ WSGI_APPLICATION = "config.wsgi.application"
 def _database(url):
     database = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     if database["ENGINE"].endswith("postgresql"):
+        # Django's backend with a health check that asks the socket, not the server (config/postgresql).
+        database["ENGINE"] = "config.postgresql"
         # An unreachable server fails a request in seconds (a 503, see ops/errors.py), never hangs it.
         database.setdefault("OPTIONS", {})["connect_timeout"] = 5
         # psycopg may keep prepared statements. Django's own queries are never prepared (they bind their
