@@ -368,6 +368,7 @@ class Load:
                 counts[str(status)] += 1
             elif status >= 500:
                 counts["5xx other"] += 1
+                counts[f"({status})"] += 1
             else:
                 counts["other"] += 1
         span = min(end, self.now()) - start
@@ -658,6 +659,7 @@ def main():
         choices=("publish", "machine", "redis", "postgres"),
         help="run only these (repeatable); default: all",
     )
+    parser.add_argument("--keep", action="store_true", help="keep the folder with every process's log")
     args = parser.parse_args()
     scenarios = args.scenario or ["publish", "machine", "redis", "postgres"]
 
@@ -700,7 +702,10 @@ def main():
             machine.stop()
         redis.stop()
         postgres.stop("immediate")
-        shutil.rmtree(folder, ignore_errors=True)
+        if args.keep:
+            log(f"Logs kept in {folder}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
     log("Summary: " + "; ".join(f"{name} {'held' if ok else 'FAILED'}" for name, ok in results.items()))
     return 0 if all(results.values()) else 1
 
