@@ -245,7 +245,7 @@ EMAIL_BACKEND = "campaigns.mail.EmailBackend"
 # try the worker locally. Production always queues them in the database (settings/production.py).
 TASK_BACKENDS = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
-    "database": "django_tasks_db.DatabaseBackend",
+    "database": "ops.tasks.DatabaseBackend",  # django-tasks-db's, its INSERT compiled once
 }
 if env("TASKS_BACKEND") not in TASK_BACKENDS:
     raise ImproperlyConfigured(f"TASKS_BACKEND must be one of: {', '.join(TASK_BACKENDS)}.")
