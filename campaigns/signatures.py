@@ -303,7 +303,9 @@ def sign(page, form, client=None, partner=None):
     insert stores nothing and it is handled as a repeat, which changes nothing but may send the person a
     short "you have already signed" mail.
 
-    Then, after the commit, one task (`follow_up`) is queued, whatever happened: for a new signature, for a
+    Then one task (`follow_up`) is queued, whatever happened (with the database queue in the INSERT's own
+    transaction, so that no signature is ever stored without it; with a queue that runs tasks at once, after
+    the commit): for a new signature, for a
     repeat due its notice and for a repeat that is not. The worker decides what follows, and mails and anything
     else start there, from the `signed` and `signed_again` events (campaigns.events). So the request does the
     same work whether or not the address had signed, and takes as long: someone timing it learns nothing.
@@ -340,7 +342,7 @@ def sign(page, form, client=None, partner=None):
     )
     # One INSERT: the database counts the row in the same statement (campaigns/counting.py), or stores nothing
     # when this person has signed. Inside a caller's transaction a savepoint keeps a failed insert from
-    # spoiling it; alone, no transaction is opened at all (one round trip).
+    # spoiling it.
     if uses_database_queue():
         # The request's one other statement, the task row, the same whatever happened, in the INSERT's
         # transaction: a signature is never stored without what follows it. Apart, a PostgreSQL restart
