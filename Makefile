@@ -50,6 +50,7 @@ test: $(VENV)/.installed-test messages
 
 ## Load benchmarks (bench/README.md): PostgreSQL, Redis, gunicorn and wrk (apt-get install -y wrk);
 ## prints a table and writes bench/results/latest.md. Shorter runs: make bench ARGS=--quick
+## Two machines behind HAProxy, a machine killed, Redis and PostgreSQL failing: make bench ARGS=--cluster
 bench: messages
 	$(BIN)/python bench/run.py $(ARGS)
 

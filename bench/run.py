@@ -1,13 +1,15 @@
 """`make bench`: how many page views and signatures the site serves, against stock Wagtail and bare Django.
 
-Production as it runs: config.settings.production (through bench/settings.py, which adds only the baseline
-and the ceilings), gunicorn with config/gunicorn.py (4 workers unless --workers), PostgreSQL, Redis, the page
-cache. The load comes from wrk (Debian's package). In the same run, on the same server:
-- the baseline: a stock Wagtail form page (bench/stock: an AbstractEmailForm with the same six fields, served
-  by Wagtail's own view with Django's CSRF protection), viewed and posted to;
-- the ceilings: a bare Django view returning 20 KB from memory, and one doing a single INSERT.
+Production as it runs: config.settings.production (through bench/settings.py, which adds only the old
+in-process baseline and ceilings), gunicorn with config/gunicorn.py (4 workers unless --workers), PostgreSQL,
+Redis, the page cache. The load comes from wrk (Debian's package). In the same run, each by its own gunicorn:
+- the baseline: a stock Wagtail site generated with `wagtail start` (bench/baselines.py), one form page with
+  the campaign's six fields, its own settings and middleware, the same number of gunicorn workers;
+- the ceiling: a bare Django project from `django-admin startproject`: one view storing one row with the
+  ORM, one returning 20 KB, gunicorn 4 × 4 gthread like this site.
+The old baseline and ceilings served inside this site's processes stay as rows named "in this site's stack".
 
-It creates and drops its own PostgreSQL database (campaigns_bench), loads the demo, and prints a table (also
+It creates and drops its own PostgreSQL databases (campaigns_bench, and the baselines' two), loads the demo, and prints a table (also
 written to bench/results/latest.md): requests/s, p50 and p99, the ratio to stock and the fraction of the
 ceiling, then what each part checked (rows stored = answers = count moved; queries of a cold page; the
 scale test with 1,000,000 signatures loaded by COPY; the exports' speed and memory; a mailing's spike).
@@ -20,13 +22,14 @@ import argparse
 import dataclasses
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import scenarios, wrk  # noqa: E402
-from bench.scenarios import PORT, STOCK_HOST  # noqa: E402
+from bench import baselines, scenarios, wrk  # noqa: E402
+from bench.scenarios import BARE_PORT, PORT, STOCK_HOST, STOCK_PORT  # noqa: E402
 from bench.server import Gunicorn  # noqa: E402
 
 DATABASE = "campaigns_bench"
@@ -72,10 +75,9 @@ def create_database(args):
 
 
 def load_content():
-    """The demo in every language, static files, the stock form page on its own site, and a Ring petition
-    that counts at once (so rows, answers and the count can be compared)."""
+    """The demo in every language, static files, and the stock form page served inside this site's processes
+    (bench/stock, on its own Site): the old in-process baseline, kept as a row of its own."""
     from django.core.management import call_command
-    from django_countries import countries
     from wagtail.models import Locale, Page, Site
 
     from bench.stock.models import StockFormField, StockFormPage
@@ -86,9 +88,10 @@ def load_content():
     call_command("set_site_address", stdout=open(os.devnull, "w"))  # noqa: SIM115
     call_command("collectstatic", "--noinput", verbosity=0)
 
+    # The Ring petition as the demo configures it: signers confirm by email, and each signing queues its
+    # follow-up (the worker sends the confirmation mail). bench/scenarios.py switches it off for two rows.
     ring = CampaignPage.objects.get(slug="amazon-ring", locale__language_code="en-us")
-    ring.confirmation_required = False
-    ring.save_revision().publish()
+    assert ring.confirmation_required, "the demo's Ring petition asks signers to confirm"
 
     stock = StockFormPage(
         title="Tell Amazon Ring: stop sharing footage with police",
@@ -98,14 +101,7 @@ def load_content():
         thank_you_text="<p>Thank you for signing!</p>",
     )
     Page.get_first_root_node().add_child(instance=stock)
-    fields = [
-        ("First name", "singleline", True, ""),
-        ("Last name", "singleline", True, ""),
-        ("Email", "email", True, ""),
-        ("Country", "dropdown", True, "\n".join(name for _code, name in countries)),
-        ("Postal code", "singleline", False, ""),
-        ("Newsletter", "checkbox", False, ""),
-    ]
+    fields = scenarios.stock_fields()
     for order, (label, kind, required, choices) in enumerate(fields):
         StockFormField.objects.create(
             page=stock, sort_order=order, label=label, field_type=kind, required=required, choices=choices
@@ -125,16 +121,16 @@ class Bench:
         self.stock = {}
         self.ceiling = {}
 
-    def measure(self, name, script, kind, connections=16, seconds=None, runs=1):
+    def measure(self, name, script, kind, connections=16, seconds=None, runs=1, base=None):
         """Run wrk with `script` (or `script(run)`, a new script for each run: posts need new signers) `runs`
         times and keep the run of median rate, with every run's answers and errors added up (so the row's
         checks and its error column count them all). One run can come out at half rate with idle cores, when
         wrk's few connections land on one gunicorn worker (bench/README): the median of three is not moved by
-        one such run."""
+        one such run. `base`: another server's address (the baselines'); this site's by default."""
         results = []
         for run in range(runs):
             result = wrk.run(
-                self.server.base,
+                base or self.server.base,
                 script(run) if callable(script) else script,
                 seconds or self.args.seconds,
                 connections=connections,
@@ -186,7 +182,20 @@ def main():
     parser.add_argument(
         "--quick", action="store_true", help="5 s runs, one of each, a 15 s spike, 100,000 rows"
     )
-    args = parser.parse_args()
+    parser.add_argument(
+        "--cluster",
+        action="store_true",
+        help="instead: two app machines behind HAProxy, a machine killed, Redis and PostgreSQL failing under "
+        "load (bench/cluster.py; its own options follow, e.g. --scenario machine)",
+    )
+    args, rest = parser.parse_known_args()
+    if args.cluster:
+        from bench import cluster
+
+        sys.argv = [sys.argv[0], *rest]
+        raise SystemExit(cluster.main())
+    if rest:
+        parser.error(f"unrecognised arguments: {' '.join(rest)}")
     if args.quick:
         args.seconds, args.spike_seconds, args.rows, args.runs = 5, 15, 100_000, 1
 
@@ -199,9 +208,21 @@ def main():
     django.setup()
     ring = load_content()
 
-    with Gunicorn(env, PORT, args.workers) as server:
-        bench = Bench(args, server)
-        scenarios.run_all(bench, ring)
+    with tempfile.TemporaryDirectory(prefix="campaigns-bench-") as folder:
+        print(f"Generating the stock Wagtail site and the bare Django project under {folder}…", flush=True)
+        page = {
+            "title": ring.title,
+            "intro": ring.ask + "<p>" + ring.summary + "</p>",
+            "fields": scenarios.stock_fields(),
+        }
+        stock = baselines.stock_wagtail(Path(folder) / "stock", args.server, STOCK_PORT, args.workers, page)
+        bare = baselines.bare_django(
+            Path(folder) / "bare", args.server, BARE_PORT, args.workers, args.threads
+        )
+        with Gunicorn(env, PORT, args.workers) as server, stock, bare:
+            bench = Bench(args, server)
+            scenarios.run_all(bench, ring, stock, bare)
+    baselines.drop_databases(args.server)
     scenarios.exports(bench, env, ring)
     report = scenarios.report(bench)
     RESULTS.parent.mkdir(exist_ok=True)

@@ -23,6 +23,10 @@ def one_insert(request):
     return HttpResponse(b"ok")
 
 
+# The site's error handlers too (a 503 with Retry-After while the database is down): without them Django's
+# plain 500 answered every signature during bench/cluster.py's PostgreSQL restart.
+handler500 = site_urls.handler500
+
 urlpatterns = [
     path("bench/20k/", twenty_kb),
     path("bench/insert/", one_insert),

@@ -134,6 +134,8 @@ WSGI_APPLICATION = "config.wsgi.application"
 def _database(url):
     database = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     if database["ENGINE"].endswith("postgresql"):
+        # Django's backend with a health check that asks the socket, not the server (config/postgresql).
+        database["ENGINE"] = "config.postgresql"
         # An unreachable server fails a request in seconds (a 503, see ops/errors.py), never hangs it.
         database.setdefault("OPTIONS", {})["connect_timeout"] = 5
         # psycopg may keep prepared statements. Django's own queries are never prepared (they bind their
@@ -244,7 +246,7 @@ EMAIL_BACKEND = "campaigns.mail.EmailBackend"
 # try the worker locally. Production always queues them in the database (settings/production.py).
 TASK_BACKENDS = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
-    "database": "django_tasks_db.DatabaseBackend",
+    "database": "ops.tasks.DatabaseBackend",  # django-tasks-db's, its INSERT compiled once
 }
 if env("TASKS_BACKEND") not in TASK_BACKENDS:
     raise ImproperlyConfigured(f"TASKS_BACKEND must be one of: {', '.join(TASK_BACKENDS)}.")

@@ -39,7 +39,8 @@ REQUIRE_TWO_FACTOR = env("REQUIRE_TWO_FACTOR") is not False
 LOGGING["handlers"]["console"]["formatter"] = "json"  # noqa: F405
 
 # Confirmation mails are queued in the database and sent by `manage.py db_worker`.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# django-tasks-db's queue with a task row stored by an INSERT compiled once per process (ops/tasks.py).
+TASKS = {"default": {"BACKEND": "ops.tasks.DatabaseBackend"}}
 
 if env("EMAIL_URL"):
     from urllib.parse import unquote, urlparse

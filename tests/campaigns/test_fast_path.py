@@ -189,3 +189,30 @@ def test_an_operator_behind_a_pooler_in_transaction_mode_can_turn_preparing_off(
     finally:
         if threshold is not None:
             options["prepare_threshold"] = threshold
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_with_the_database_queue_a_signature_is_never_stored_without_its_follow_up(
+    sign_data, settings, monkeypatch
+):
+    """The signature and the task that sends its confirmation mail are one transaction: when the task cannot
+    be queued (the database went away between the two), the signature is not kept either, and the signer, who
+    gets an error, can simply sign again (bench/cluster.py's PostgreSQL restart found such signatures)."""
+    from types import SimpleNamespace
+
+    from django.db import OperationalError
+
+    settings.TASKS = DATABASE_QUEUE
+    campaign = build_campaign(build_index(build_site()), confirmation_required=True)
+
+    def database_gone(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(signatures, "follow_up", SimpleNamespace(enqueue=database_gone))
+    with pytest.raises(OperationalError):
+        signatures.sign(campaign, campaign.get_form(sign_data(), page=campaign))
+    assert not Signature.objects.exists()
+
+    monkeypatch.undo()
+    assert signatures.sign(campaign, campaign.get_form(sign_data(), page=campaign)).created
+    assert Signature.objects.count() == 1
