@@ -1,7 +1,7 @@
 """What the public API reads, kept so that a request costs a query or none.
 
 - The published campaigns and their language versions change only with a publish, which starts a new content
-  generation (home.generation): they are read once per generation and process (home.site_structure's memo).
+  generation (serving.generation): they are read once per generation and process (serving.site_structure's memo).
 - Counts come from the stored counters (campaigns.signatures.stored_counts): a few rows per campaign.
 - Counts by country are a GROUP BY over a campaign's signatures, which may be millions of rows: the result is
   kept in the shared cache and recomputed at most once per COUNTRIES_FRESH seconds per campaign, by one

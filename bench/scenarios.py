@@ -219,7 +219,7 @@ def _queries_of_a_cold_page(url):
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from home import generation
+    from serving import generation
 
     client = Client(HTTP_HOST="127.0.0.1:8700")
     generation.bump()

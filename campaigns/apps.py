@@ -9,6 +9,7 @@ class CampaignsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # Imported in ready(), as Django's app loading requires: these modules import models.
         from campaigns import counting, emails, goals, signals
 
         signals.connect()

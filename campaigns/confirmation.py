@@ -10,7 +10,8 @@
   whatever happened, and takes as long (one task queued for any cookie of ours), so neither tells whether an
   address had signed. Each signature may have its link sent again RESEND_LIMIT times, at most once per
   RESEND_INTERVAL, and each browser's presses are rate-limited like signing.
-- **One reminder.** `due_reminders` finds the signatures still waiting `confirmation_reminder_hours` (the
+- **One reminder** (campaigns.reminders, beside this module because it reads the campaigns' settings, and the
+  page model imports this module through its views). `due_reminders` finds the signatures still waiting `confirmation_reminder_hours` (the
   campaign's setting, 24 by default) after signing, whose link has not expired; `send_reminders` (the
   `send_reminders` command, hourly from cron) marks each reminded (a conditional UPDATE, so two runs never
   remind twice) and queues its mail. A sweep rather than a task queued at signing with `run_after`: a changed
@@ -31,7 +32,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django_tasks import task
 
-from campaigns import ratelimit
+from campaigns import emails, ratelimit
 from campaigns.signatures import CONFIRMATION_MAX_AGE, Signature, new_confirmation_key
 
 RESEND_COOKIE = "petition_signed"
@@ -152,48 +153,4 @@ def send_again(key):
         if pk is not None and waiting.filter(pk=pk).update(
             confirmation_resends=F("confirmation_resends") + 1, confirmation_sent_at=now
         ):
-            from campaigns import emails
-
             transaction.on_commit(lambda: emails.send_confirmation.enqueue(pk))
-
-
-# The reminder
-
-
-def due_reminders(now=None):
-    """Signatures due their one reminder: waiting for confirmation, never reminded, signed at least their
-    campaign's `confirmation_reminder_hours` ago and while their link is still valid."""
-    from campaigns.pages import CampaignPage
-
-    now = now or timezone.now()
-    delays = {}
-    for key, hours in (
-        CampaignPage.objects.filter(confirmation_required=True, confirmation_reminder_hours__gt=0)
-        .values_list("translation_key", "confirmation_reminder_hours")
-        .order_by()
-    ):
-        delays[key] = max(hours, delays.get(key, 0))
-    due = Q(pk__in=[])
-    for key, hours in delays.items():
-        due |= Q(campaign_key=key, submit_time__lte=now - timedelta(hours=hours))
-    return Signature.objects.filter(
-        due,
-        counted=False,
-        reminded_at__isnull=True,
-        anonymised_at__isnull=True,
-        confirmation_key__isnull=False,
-        submit_time__gt=now - CONFIRMATION_MAX_AGE,
-    )
-
-
-def send_reminders(now=None):
-    """Queue the reminder of every signature due one (see `due_reminders`). Returns how many were queued."""
-    from campaigns import emails
-
-    now = now or timezone.now()
-    queued = 0
-    for pk in due_reminders(now).order_by("pk").values_list("pk", flat=True).iterator():
-        if Signature.objects.filter(pk=pk, reminded_at__isnull=True).update(reminded_at=now):
-            emails.send_reminder.enqueue(pk)
-            queued += 1
-    return queued

@@ -16,6 +16,8 @@ The triggers are (re)installed after every `migrate` (an idempotent post_migrate
 a table's triggers whenever a migration rebuilds the table. tests/campaigns/test_counting.py proves each path.
 """
 
+from django.db import connections
+
 from campaigns.signatures import COUNTER_SHARDS
 
 # PostgreSQL: statement-level triggers over the statement's transition tables, so a statement touching many
@@ -96,7 +98,6 @@ def trigger_statements(vendor, shards=COUNTER_SHARDS):
 
 def install_triggers(using="default", shards=COUNTER_SHARDS, **kwargs):
     """Create or replace the counting triggers (a post_migrate step: safe to run any number of times)."""
-    from django.db import connections
 
     connection = connections[using]
     with connection.cursor() as cursor:

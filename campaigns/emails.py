@@ -10,7 +10,7 @@ When the mail server is down or says "try later", a task fails with an OSError a
 with backoff (ops/tasks.py), until it is delivered. Only a server's final "no" to an address (a 5xx reply)
 ends it at once, as Undeliverable. A connection lost in the middle of a mail, or a worker killed there, may
 have left the mail with the relay or not: the task runs again (at least once), and the mail it writes has
-the Message-ID of the first try (campaigns.mail.message_id, from the queued task's id), so a relay or
+the Message-ID of the first try (ops.mail.message_id, from the queued task's id), so a relay or
 mailbox that keeps Message-IDs sees the copy for what it is.
 """
 
@@ -25,7 +25,8 @@ from django.utils.text import capfirst
 from django_tasks import task
 from wagtail.models import Page
 
-from campaigns import events, mail, signatures
+from campaigns import events, signatures
+from ops import mail
 
 
 class Undeliverable(Exception):
@@ -89,7 +90,7 @@ def send_confirmation(context, signature_id):
 
 @task(takes_context=True)
 def send_reminder(context, signature_id):
-    """The one reminder to a signer who has not used their link (campaigns.confirmation.send_reminders)."""
+    """The one reminder to a signer who has not used their link (campaigns.reminders.send_reminders)."""
     _send_link(signature_id, "reminder", _message_id(context))
 
 

@@ -24,6 +24,7 @@ A receiver that fails is logged and does not stop the others, nor the reply to t
 
 import logging
 
+from django.apps import apps
 from django.db import transaction
 from django.dispatch import Signal
 
@@ -38,10 +39,11 @@ anonymised = Signal()
 
 def emit(event, **payload):
     """Send `event` once the current transaction commits (at once outside a transaction)."""
-    from campaigns.signatures import Signature
+    # The sender is looked up in Django's app registry, not imported: the signing service imports this module.
+    signature_model = apps.get_model("campaigns", "Signature")
 
     def send():
-        for receiver, result in event.send_robust(sender=Signature, **payload):
+        for receiver, result in event.send_robust(sender=signature_model, **payload):
             if isinstance(result, Exception):
                 logger.error("%s failed on a signature event", receiver.__qualname__, exc_info=result)
 

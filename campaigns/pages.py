@@ -33,9 +33,9 @@ from campaigns import goals, signatures
 from campaigns.blocks import RICH_TEXT_FEATURES, CampaignBodyBlock, ReferencesBlock
 from campaigns.copying import CampaignCopyForm
 from campaigns.fields import LocalisedNumberField
-from campaigns.forms import PetitionFormBuilder, question_name
+from campaigns.forms import PetitionFormBuilder, likely_country, question_name
 from campaigns.panels import CampaignPageForm, CopiedWordsPanel, EmbedSnippetPanel
-from home import site_structure
+from serving import site_structure
 
 
 class SignedPagesPermissionTester(PagePermissionTester):
@@ -570,8 +570,8 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
     form_builder = PetitionFormBuilder
     base_form_class = CampaignPageForm
     copy_form_class = CampaignCopyForm
-    takes_posts = True  # its petition: campaigns.views.serve_page refuses posts to other pages
-    # Fetched with the page when it is served (home.site_structure.route): the hero is on every view.
+    takes_posts = True  # its petition: serving.views.serve_page refuses posts to other pages
+    # Fetched with the page when it is served (serving.site_structure.route): the hero is on every view.
     serve_select_related = ["locale", "hero_image", "next_action_page"]
     preview_modes = [("form", _("Petition")), ("landing", _("Thank you"))]
 
@@ -587,17 +587,18 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
 
     # The petition, through Wagtail's form-page override points.
 
-    # The views import the models, so these import the views when called, not when models load.
+    # The views are imported when called, not at the top: they import Wagtail's page view, which needs every
+    # app's models loaded, and this module is imported while Django loads them.
 
     @path("")
     def petition(self, request):
-        from campaigns import views
+        from campaigns import views  # here: see above
 
         return views.petition(request, self)
 
     @path("thank-you/")
     def thank_you(self, request):
-        from campaigns import views
+        from campaigns import views  # here: see above
 
         return views.thank_you(request, self)
 
@@ -608,6 +609,20 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
 
     def get_form_class(self):
         return self.form_builder(self).get_form_class()
+
+    # What the server renders and checks before it forks its workers (ops.warmup), so none starts cold.
+    warm_up_routes = ("thank_you",)
+    WARM_UP_SIGNER = {
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "email": "warm-up@example.org",
+        "postal_code": "10001",
+    }
+
+    def warm_up_post(self, request):
+        """Validate (never store) a signing form with every kind of field a signer fills in (ops.warmup)."""
+        data = {**self.WARM_UP_SIGNER, "country": likely_country(self.locale.language_code) or "US"}
+        self.petition_form(request, data).is_valid()
 
     def petition_form(self, request, *args):
         """The signing form for a request. Its class is built once per page and content generation (the page's
@@ -630,9 +645,10 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
         return SignedPagesPermissionTester(user, self)
 
     def get_submissions_list_view_class(self):
-        """Wagtail's submissions listing and export with formulas defused (the admin views import this
-        module, so the view is looked up here rather than set as `submissions_list_view_class`)."""
-        from campaigns.admin.views import SubmissionsListView
+        """Wagtail's submissions listing and export, with formulas defused."""
+        # Imported here, not at the top: Wagtail's admin views need every app's models loaded, and this
+        # module is imported while Django loads them.
+        from campaigns.formula_safe import SubmissionsListView
 
         return SubmissionsListView
 
@@ -692,13 +708,13 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
 
     @classmethod
     def next_change_at(cls, now):
-        """The next closing date of a live campaign still open (home.site_structure: cached pages expire then)."""
+        """The next closing date of a live campaign still open (serving.site_structure: cached pages expire then)."""
         moment = datetime.fromtimestamp(now, tz=UTC)
         pending = cls.objects.live().filter(closed=False, closing_date__gt=moment)
         return pending.aggregate(first=Min("closing_date"))["first"]
 
     def get_cached_paths(self):
-        """The URLs a CDN may hold for this page (home.invalidation purges them): the page and its thank-you state."""
+        """The URLs a CDN may hold for this page (serving.invalidation purges them): the page and its thank-you state."""
         return ["/", "/" + self.reverse_subpage("thank_you")]
 
     def current_goal(self, count):

@@ -24,7 +24,10 @@ import re
 import threading
 import time
 
+import redis
 from django.conf import settings
+
+from ops.cache import REDIS_FAILURES, breaker
 
 logger = logging.getLogger(__name__)
 
@@ -132,8 +135,6 @@ _redis_clients = {}
 def _redis():
     url = settings.REDIS_URL
     if url not in _redis_clients:
-        import redis
-
         timeout = settings.REDIS_TIMEOUT  # a Redis that does not answer at once is treated as down
         _redis_clients[url] = redis.Redis.from_url(
             url, socket_timeout=timeout, socket_connect_timeout=timeout
@@ -148,7 +149,6 @@ def _redis_incr(name, window):
     and their two replies read back: redis-py's pipeline object cost twice that in CPU (about 60 of a
     signature's microseconds in-process), spent on building, encoding and checking what is the same two
     commands every time. A connection that fails midway is dropped, never reused with a reply unread."""
-    from ops.cache import REDIS_FAILURES, breaker
 
     circuit = breaker(settings.REDIS_URL)
     if not circuit.allow():

@@ -5,6 +5,7 @@ from django.urls import path, re_path
 from wagtail.urls import serve_pattern
 
 from campaigns import views
+from serving import views as serving_views
 
 app_name = "campaigns"
 
@@ -22,6 +23,6 @@ urlpatterns = [
         name="embed_partner_thank_you",
     ),
     # Wagtail's page route again, so that campaign pages take posts without a CSRF token (see
-    # views.serve_page); Wagtail's own /_util/ views (page passwords, login) are left to it.
-    re_path(serve_pattern.replace("^", "^(?!_util/)", 1), views.serve_page, name="serve_page"),
+    # serving.views.serve_page); Wagtail's own /_util/ views (page passwords, login) are left to it.
+    re_path(serve_pattern.replace("^", "^(?!_util/)", 1), serving_views.serve_page, name="serve_page"),
 ]

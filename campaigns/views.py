@@ -19,73 +19,15 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
-from wagtail.views import serve as wagtail_serve
 
-from campaigns import confirmation, embedding, origin, ratelimit, signatures
+from campaigns import confirmation, embedding, ratelimit, signatures
 from campaigns.signatures import Confirmation, Outcome
-from home import pagecache, site_structure
 from ops.errors import wants_json
+from serving import origin, pagecache, site_structure
+from serving.views import READ_METHODS, not_allowed, refusal
 
-SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
-READ_METHODS = ("GET", "HEAD")
 # Seconds the count petition.js fetches may be old: fresh enough for a person, one query a second at most.
 COUNT_FRESH = 1
-
-
-def _refusal(request, status, message, template="campaigns/forbidden.html"):
-    """A refusal before any page is involved: JSON for petition.js, a short page for a browser."""
-    if wants_json(request):
-        return JsonResponse({"ok": False, "errors": {"__all__": [message]}}, status=status)
-    return render(request, template, {"message": message}, status=status)
-
-
-def _not_allowed(request, allowed):
-    response = _refusal(request, 405, _("This page cannot be used that way."))
-    response["Allow"] = ", ".join(allowed)
-    return response
-
-
-@csrf_exempt
-def serve_page(request, path):
-    """Wagtail's page view, protected against cross-site posts by their origin instead of a CSRF token.
-
-    Campaign pages are cached and shared between visitors, so their form cannot carry a per-visitor token
-    (campaigns.origin explains the check that replaces it). The check covers every page served here, so no
-    page loses protection by sharing this route. Only pages that take posts (`takes_posts`) take anything
-    but GET and HEAD (a post's body was bounded before it was read: home.middleware.BoundedBodyMiddleware).
-    """
-    if request.method not in SAFE_METHODS and not origin.is_same_origin(request):
-        return _refusal(request, 403, _("This form was sent from another website, so it was not accepted."))
-    # Wagtail's serve() takes the route found here (Page.route_for_request reads this attribute), so the
-    # page comes from the site structure's memory in one query instead of one per level of the tree.
-    structure = site_structure.for_request(request)
-    try:
-        request._wagtail_route_for_request = structure.route(request, path)
-    except Http404:
-        request._wagtail_route_for_request = None
-        return wagtail_serve(request, path)  # Wagtail's 404 (and the redirects middleware after it)
-    page = request._wagtail_route_for_request[0]
-    if request.method in READ_METHODS:
-        if structure.is_public(page):
-            pagecache.allow(request)
-    elif request.method != "POST" or not getattr(page, "takes_posts", False):
-        return _not_allowed(
-            request, ["GET", "HEAD", "POST"] if getattr(page, "takes_posts", False) else READ_METHODS
-        )
-    return wagtail_serve(request, path)
-
-
-def too_large(request):
-    """The refusal of a body far larger than a signature (home.middleware.BoundedBodyMiddleware, before any
-    of it is read)."""
-    return _refusal(
-        request, 413, _("What was sent is far too large for a signature, so it was not accepted.")
-    )
-
-
-def unreadable(request):
-    """The refusal of a request whose announced length is no length (home.middleware.BoundedBodyMiddleware)."""
-    return _refusal(request, 400, _("What was sent could not be read, so it was not accepted."))
 
 
 def petition(request, page):
@@ -94,7 +36,7 @@ def petition(request, page):
         # The same form for everyone, so the page can be cached: petition.js copies the URL's utm_* into it.
         return _render(request, page, form=page.petition_form(request))
     if request.method != "POST":
-        return _not_allowed(request, ["GET", "HEAD", "POST"])
+        return not_allowed(request, ["GET", "HEAD", "POST"])
 
     def answer(**kwargs):
         return _render(request, page, **kwargs)
@@ -109,7 +51,7 @@ def _sign(request, page, render_page, thank_you_url, partner=None, render_messag
     `render_message` are the embedded petition's (see embed)."""
     form = page.petition_form(request, request.POST)
     if request.FILES:  # a petition takes no files; Django has read the body by now, but nothing is kept
-        return _refusal(request, 400, _("A petition takes no files, so this was not accepted."))
+        return refusal(request, 400, _("A petition takes no files, so this was not accepted."))
     result = signatures.sign(page, form, client=ratelimit.client_key(request), partner=partner)
 
     if result.outcome is Outcome.CLOSED:
@@ -155,7 +97,7 @@ def _remember_signer(request, response, key):
 def thank_you(request, page):
     """The thank-you state: the same for everyone (nothing personal in it), so it can be cached."""
     if request.method not in READ_METHODS:
-        return _not_allowed(request, READ_METHODS)
+        return not_allowed(request, READ_METHODS)
     return _render(request, page, state="thank_you")
 
 
@@ -170,7 +112,7 @@ def _thank_you_url(request, page):
 def _signed_json(request, page, thank_you_url, embedded=False):
     """petition.js's answer to a signature: the thank-you state's address and the HTML it swaps in. It is the
     same for every signer of this page in this language (and on the site or `embedded` in a partner's frame),
-    so it is rendered and encoded once per content generation (home.site_structure's memo)."""
+    so it is rendered and encoded once per content generation (serving.site_structure's memo)."""
     memo = site_structure.for_request(request).memo
     key = ("signed-json", page.pk, get_language(), embedded, thank_you_url)
     if key not in memo or getattr(request, "is_preview", False):
@@ -242,16 +184,16 @@ def confirm(request, token):
 
     The token is a secret in the URL, so these pages are stored by nobody (no-store) and send no Referer
     anywhere (no-referrer): the token never reaches another site. Browsers then send the button's post
-    with `Origin: null`; campaigns.origin accepts it when Sec-Fetch-Site says same-origin, and here also
+    with `Origin: null`; serving.origin accepts it when Sec-Fetch-Site says same-origin, and here also
     from browsers too old to send that, since the token itself is the proof. Like the petition, the post
     takes no CSRF token: nothing here reads a cookie.
     """
     if request.method in READ_METHODS:
         response = _confirmation_page(request, signatures.check_confirmation(token))
     elif request.method != "POST":
-        response = _not_allowed(request, ["GET", "HEAD", "POST"])
+        response = not_allowed(request, ["GET", "HEAD", "POST"])
     elif not origin.is_same_origin(request, withheld_origin_ok=True):
-        response = _refusal(
+        response = refusal(
             request, 403, _("This form was sent from another website, so it was not accepted.")
         )
     else:
@@ -278,9 +220,9 @@ def resend_confirmation(request):
     signed in this browser (its cookie, set by `petition`), never to one typed in. The answer is the same
     whether a mail went or not (campaigns.confirmation.resend decides); only pressing too often is refused."""
     if request.method != "POST":
-        return _not_allowed(request, ["POST"])
+        return not_allowed(request, ["POST"])
     if not origin.is_same_origin(request):
-        return _refusal(request, 403, _("This form was sent from another website, so it was not accepted."))
+        return refusal(request, 403, _("This form was sent from another website, so it was not accepted."))
     wait = confirmation.resend(
         request.COOKIES.get(confirmation.RESEND_COOKIE), client=ratelimit.client_key(request)
     )
@@ -399,9 +341,9 @@ def embed(request, campaign_key, partner=None):
             pagecache.allow(request)
         return _render_embedded(request, page, partner)
     if request.method != "POST":
-        return _not_allowed(request, ["GET", "HEAD", "POST"])
+        return not_allowed(request, ["GET", "HEAD", "POST"])
     if not origin.is_same_origin(request):
-        return _refusal(request, 403, _("This form was sent from another website, so it was not accepted."))
+        return refusal(request, 403, _("This form was sent from another website, so it was not accepted."))
 
     def answer(form=None, status=200):
         return _render_embedded(request, page, partner, form=form, status=status)
@@ -418,6 +360,6 @@ def embed_thank_you(request, campaign_key, partner=None):
     """The thank-you state inside the frame, after a plain post (the same for everyone, so cached)."""
     page, partner = _embedded_campaign(request, campaign_key, partner)
     if request.method not in READ_METHODS:
-        return _not_allowed(request, READ_METHODS)
+        return not_allowed(request, READ_METHODS)
     pagecache.allow(request)
     return _render_embedded(request, page, partner, state="thank_you")

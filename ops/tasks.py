@@ -14,7 +14,7 @@ stays "running" for ever. This module adds the two things production needs, on d
 
 Delivery is at least once: a worker killed between sending a mail and recording it sends it again.
 Every task here is a mail whose arguments are ids, so running one twice is harmless, at worst a duplicate
-with the same Message-ID as the first (campaigns.mail.message_id, from the task's id), which relays and
+with the same Message-ID as the first (ops.mail.message_id, from the task's id), which relays and
 mailboxes that keep Message-IDs drop.
 """
 
@@ -30,6 +30,8 @@ from django.db import DatabaseError, InterfaceError, OperationalError, close_old
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task_backends
 from django_tasks.signals import task_finished
+from django_tasks_db import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 
 logger = logging.getLogger(__name__)
 
@@ -43,8 +45,6 @@ MAX_DELAY = 3600
 
 
 def uses_database_queue():
-    from django_tasks_db import DatabaseBackend
-
     return isinstance(task_backends["default"], DatabaseBackend)
 
 
@@ -82,8 +82,6 @@ def retry_failed_task(sender, task_result, **kwargs):
         )
         return
     delay = retry_delay(attempt)
-    from django_tasks_db.models import DBTaskResult
-
     try:
         DBTaskResult.objects.filter(pk=db_result.pk, status=TaskResultStatus.FAILED).update(
             status=TaskResultStatus.READY,
@@ -108,8 +106,6 @@ def requeue_abandoned():
     """Put back in the queue every task that has been "running" for longer than TASK_TIMEOUT: its worker is
     gone. Tasks that already had all their attempts are marked failed instead. Returns how many were requeued.
     """
-    from django_tasks_db.models import DBTaskResult
-
     now = timezone.now()
     requeued = 0
     with transaction.atomic():
@@ -166,7 +162,6 @@ class Failing:
 
 def failing_summary():
     """What an operator needs to know about failing tasks (no arguments, no messages: nothing personal)."""
-    from django_tasks_db.models import DBTaskResult
 
     failed_at_least_once = DBTaskResult.objects.exclude(exception_class_path="")
     retrying = failed_at_least_once.filter(status=TaskResultStatus.READY)

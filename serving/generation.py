@@ -3,15 +3,15 @@
 Everything public pages show depends on more than the page itself: a listing shows other pages, the header
 links to each language's home, the language switcher and hreflang links name every translation. Working out
 which cached pages one edit touches is error-prone, so the whole site is treated as one unit: any change
-that may alter what a visitor sees (home.invalidation lists them) moves the generation, and every cached page
-and every per-process memo of the site's structure (home.site_structure) names the generation it was built
+that may alter what a visitor sees (serving.invalidation lists them) moves the generation, and every cached page
+and every per-process memo of the site's structure (serving.site_structure) names the generation it was built
 for. An entry of another generation is never served.
 
 The generation lives in the default cache, shared by every app process when REDIS_URL is set. Each process
 reads it at most once every REFRESH seconds (a page view served from the cache then costs no network round
 trip at all), so a publish in one process is seen by the others within a second, and by itself at once.
 Without Redis each process has its own (local memory): other processes then see a change when their cached
-copies expire (home.pagecache keeps them seconds).
+copies expire (serving.pagecache keeps them seconds).
 """
 
 import random

@@ -9,8 +9,8 @@ from wagtail.models import Locale, Page, Site
 
 from campaigns.pages import CampaignIndexPage, CampaignPage
 from campaigns.signatures import Signature, SignatureCounter, new_confirmation_key
-from home.apps import ensure_locales
 from home.models import HomePage
+from serving.apps import ensure_locales
 
 
 def build_site(**kwargs):

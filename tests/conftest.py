@@ -60,8 +60,8 @@ def _fresh_cache():
     from django.core.cache import cache
 
     from campaigns import goals, ratelimit
-    from home import generation, pagecache, site_structure
     from ops import cache as resilient
+    from serving import generation, pagecache, site_structure
 
     resilient._breakers.clear()  # no Redis is taken to be down because another test stopped its own
     cache.clear()

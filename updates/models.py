@@ -16,6 +16,7 @@ from wagtail.models import PreviewableMixin, TranslatableMixin
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from campaigns.blocks import RICH_TEXT_FEATURES
+from updates import composing
 
 
 def new_key():
@@ -75,11 +76,9 @@ class Update(PreviewableMixin, TranslatableMixin, models.Model):
         return "updates/email.html"
 
     def get_preview_context(self, request, mode_name):
-        from updates import sending
-
         return {
             **super().get_preview_context(request, mode_name),
-            **sending.mail_context(self, "#unsubscribe"),
+            **composing.mail_context(self, "#unsubscribe"),
         }
 
 

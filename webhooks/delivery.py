@@ -28,8 +28,9 @@ from django.utils import timezone
 from django_tasks import task, task_backends
 
 from campaigns import events
-from home import generation
-from home.invalidation import content_changed
+from campaigns.signatures import Signature
+from serving import generation
+from serving.invalidation import content_changed
 from webhooks import payloads, sending, signing
 from webhooks.models import (
     SIGNATURE_CONFIRMED,
@@ -54,7 +55,7 @@ _subscribers = (None, 0.0, [])  # (content generation, time.monotonic() read, ac
 def subscribers():
     """The active endpoints, read once per content generation in each process, so that a signature costs
     no query and no round trip for them. Saving or deleting an endpoint starts a new generation
-    (home.generation), which every process sees within a second."""
+    (serving.generation), which every process sees within a second."""
     global _subscribers
     number, read_at, endpoints = _subscribers
     now = time.monotonic()
@@ -216,8 +217,6 @@ def attempt(delivery_id, now=None):
         return None
     signature = None
     if delivery.endpoint.personal_data and delivery.signature_id:
-        from campaigns.signatures import Signature
-
         signature = Signature.objects.filter(pk=delivery.signature_id).first()
     body = payloads.body(delivery, signature)
     result = sending.post(

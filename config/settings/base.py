@@ -22,6 +22,8 @@ WAGTAILADMIN_BASE_URL = BASE_URL
 
 INSTALLED_APPS = [
     "home",
+    # The request path every app shares: page cache, invalidation, site structure (serving/).
+    "serving",
     "campaigns",
     "api",
     "webhooks",
@@ -68,12 +70,12 @@ MIDDLEWARE = [
     "ops.health.HealthCheckMiddleware",
     # Outside the page cache, so that a page served from it still gets an id of its own.
     "ops.middleware.RequestIdMiddleware",
-    # With a read replica: marks the public reads it may serve (config/dbrouter.py), until the response has
+    # With a read replica: marks the public reads it may serve (ops/dbrouter.py), until the response has
     # left the page cache below (which reads when it stores a page); removed without a replica.
-    "config.dbrouter.PublicReadsMiddleware",
-    # Then a page it serves from the cache skips everything below (home/pagecache.py); the headers the
+    "ops.dbrouter.PublicReadsMiddleware",
+    # Then a page it serves from the cache skips everything below (serving/pagecache.py); the headers the
     # middleware below add are stored with the page.
-    "home.pagecache.PageCacheMiddleware",
+    "serving.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files from the app itself, compressed, hashed files cached for ever (STORAGES in production).
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -82,10 +84,10 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Picks the language from the URL prefix (/de/…), or from Accept-Language when redirecting "/".
     "django.middleware.locale.LocaleMiddleware",
-    # Before anything reads a body: a large one is refused unread, in the URL's language (home/middleware.py).
-    "home.middleware.BoundedBodyMiddleware",
-    # Form posts are UTF-8 or refused by the form, never stored as mojibake (home/middleware.py).
-    "home.middleware.Utf8FormPostsMiddleware",
+    # Before anything reads a body: a large one is refused unread, in the URL's language (serving/middleware.py).
+    "serving.middleware.BoundedBodyMiddleware",
+    # Form posts are UTF-8 or refused by the form, never stored as mojibake (serving/middleware.py).
+    "serving.middleware.Utf8FormPostsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -148,7 +150,7 @@ DATABASES = {"default": _database(env("DATABASE_URL") or f"sqlite:///{VAR_DIR / 
 DATABASE_ROUTERS = []
 if env("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = _database(env("DATABASE_REPLICA_URL"))
-    DATABASE_ROUTERS = ["config.dbrouter.ReplicaRouter"]
+    DATABASE_ROUTERS = ["ops.dbrouter.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL")
@@ -234,9 +236,9 @@ if env("AWS_STORAGE_BUCKET_NAME"):
 
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# Django's SMTP backend, able to deliver to mailbox names in any script (SMTPUTF8; campaigns/mail.py).
+# Django's SMTP backend, able to deliver to mailbox names in any script (SMTPUTF8; ops/mail.py).
 # Development prints mails instead and tests keep them in memory (settings/dev.py, settings/test.py).
-EMAIL_BACKEND = "campaigns.mail.EmailBackend"
+EMAIL_BACKEND = "ops.mail.EmailBackend"
 
 # Tasks (confirmation emails, webhooks, petition PDFs). `make run` runs them inside the request that queues
 # them, so the demo needs no second process; TASKS_BACKEND=database queues them for `manage.py db_worker` to
@@ -259,7 +261,7 @@ TASKS_MAX_WAIT = 300
 # A mail gives up on a silent SMTP server well within TASK_TIMEOUT, so a live task never looks abandoned.
 EMAIL_TIMEOUT = min(30, TASK_TIMEOUT // 4)
 
-# A CDN in front of the site: publishing purges a page in every language (home/invalidation.py).
+# A CDN in front of the site: publishing purges a page in every language (serving/invalidation.py).
 WAGTAILFRONTENDCACHE = {}
 if env("FRONTEND_CACHE_URL"):
     WAGTAILFRONTENDCACHE["proxy"] = {
@@ -302,6 +304,8 @@ RATE_LIMIT_IPV6_PREFIX = env("RATE_LIMIT_IPV6_PREFIX")
 
 # The Wagtail admin's address: /admin/ unless ADMIN_PATH moves it (fewer login-page scanners find it).
 ADMIN_PATH = env("ADMIN_PATH").strip("/")
+# The demo admin's password (`manage.py ensure_admin`, run by `make run`); generated once when unset.
+ADMIN_PASSWORD = env("ADMIN_PASSWORD")
 
 # The admin's sign-in (accounts/). django-axes locks a client out of one account after AXES_FAILURE_LIMIT
 # wrong passwords, for AXES_COOLOFF_TIME after the last of them (a try while locked out starts it again);

@@ -21,7 +21,7 @@ from home.demo.site_pages import CAMPAIGN_INDEX, HOME, ORGANISATION
 from home.demo.streams import with_ids
 from home.demo.translating import has_translations, translate_page
 from home.models import HomePage
-from home.site_address import address_of
+from serving.site_address import address_of
 
 
 @dataclass

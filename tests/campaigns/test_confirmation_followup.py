@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns import confirmation, privacy
+from campaigns import confirmation, privacy, reminders
 from campaigns.reports import campaign_summary
 from campaigns.signatures import Signature
 from tests.builders import build_signature
@@ -194,11 +194,11 @@ def test_the_editor_sets_the_delay_or_turns_it_off(campaign):
     build_signature(campaign, counted=False, submit_time=now - timedelta(hours=5))
     campaign.confirmation_reminder_hours = 4
     campaign.save_revision().publish()
-    assert confirmation.send_reminders() == 1
+    assert reminders.send_reminders() == 1
     build_signature(campaign, counted=False, submit_time=now - timedelta(hours=50))
     campaign.confirmation_reminder_hours = 0
     campaign.save_revision().publish()
-    assert confirmation.send_reminders() == 0
+    assert reminders.send_reminders() == 0
 
 
 def test_the_reminder_is_in_the_signers_language(campaign):
@@ -206,7 +206,7 @@ def test_the_reminder_is_in_the_signers_language(campaign):
 
     german = translate(campaign, "de")
     build_signature(german, counted=False, submit_time=timezone.now() - timedelta(hours=25))
-    confirmation.send_reminders()
+    reminders.send_reminders()
     assert mail.outbox[0].subject.startswith("Ihre Unterschrift zählt noch nicht")
     assert "/de/sign/confirm/" in mail.outbox[0].body
 

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from campaigns import signatures
 from campaigns.signatures import Outcome, Signature, signature_count
-from home import generation
+from serving import generation
 from tests.builders import build_campaign, build_index, build_site
 from tests.campaigns.conftest import ORIGIN
 

@@ -227,7 +227,7 @@ def test_the_confirmation_mail_goes_to_an_internationalised_address(client, camp
 
 
 def test_djangos_own_smtp_envelope_cannot_carry_a_non_ascii_mailbox_name():
-    """Why campaigns/mail.py exists: Django's SMTP backend passes recipients through sanitize_address, which
+    """Why ops/mail.py exists: Django's SMTP backend passes recipients through sanitize_address, which
     converts an internationalised domain (deliverable) but turns a non-ASCII mailbox name into an RFC 2047
     encoded word, an address nobody has."""
     assert sanitize_address("ada@bücher.example", "utf-8") == "ada@xn--bcher-kva.example"
