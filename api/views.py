@@ -22,7 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django_countries import countries
 
 from api import data, openapi
-from campaigns.signatures import signature_count, stored_counts
+from campaigns.models.counter import signature_count, stored_counts
 from serving import pagecache, site_structure
 
 READ_METHODS = ("GET", "HEAD")

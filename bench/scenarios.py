@@ -55,7 +55,7 @@ TARGETS = {
 
 
 def run_all(bench, ring):
-    from campaigns.signatures import signature_count
+    from campaigns.models.counter import signature_count
 
     page = ring.url
     print("\nBaseline and ceilings", flush=True)
@@ -174,7 +174,8 @@ def run_all(bench, ring):
 
 def _counts(ring):
     """Rows and the stored count, once the server has answered everything it was sent."""
-    from campaigns.signatures import Signature, signature_count
+    from campaigns.models.counter import signature_count
+    from campaigns.models.signature import Signature
 
     time.sleep(1)
     return Signature.objects.count(), signature_count(ring.translation_key)
@@ -235,7 +236,7 @@ def _load_signatures(ring, rows, country_of=None):
     `country_of(n)` gives the n-th signer's country (default: all US)."""
     from django.db import connection
 
-    from campaigns.signatures import Signature
+    from campaigns.models.signature import Signature
 
     now = datetime.now(UTC).isoformat()
     fixed = {

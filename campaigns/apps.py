@@ -10,9 +10,9 @@ class CampaignsConfig(AppConfig):
 
     def ready(self):
         # Imported in ready(), as Django's app loading requires: these modules import models.
-        from campaigns import counting, emails, goals, signals
+        from campaigns import counting, emails, milestones, signals
 
         signals.connect()
         emails.connect()
-        goals.connect()
+        milestones.connect()
         post_migrate.connect(counting.install_triggers, sender=self, dispatch_uid="campaigns-count-triggers")

@@ -1,6 +1,6 @@
 """The signing form, built for each campaign page from its settings and its editor-defined extra questions.
 
-It only validates input. What happens to a valid signature is decided in campaigns.signatures.
+It only validates input. What happens to a valid signature is decided in campaigns.signing.
 """
 
 from django import forms
@@ -14,7 +14,7 @@ from django_countries import countries
 from wagtail.contrib.forms.forms import BaseForm, FormBuilder
 
 from campaigns.formfields import MultiLineTextField, SignerEmailField, SingleLineTextField
-from campaigns.signatures import HONEYPOT_FIELD, NOT_QUESTIONS, REFERRER_FIELD, UTM_FIELDS
+from campaigns.signer_fields import HONEYPOT_FIELD, NOT_QUESTIONS, REFERRER_FIELD, UTM_FIELDS
 
 # The longest answer an extra question takes: one line, a text (as long as a comment may be), a number.
 ANSWER_MAX_LENGTH = 255
@@ -249,7 +249,7 @@ class PetitionFormBuilder(FormBuilder):
         return fields
 
     def consent_boxes(self):
-        """The unticked boxes the page switches on beside the newsletter's (campaigns.signatures stores what
+        """The unticked boxes the page switches on beside the newsletter's (campaigns.signing stores what
         each said when ticked)."""
         page = self.page
         fields = {}

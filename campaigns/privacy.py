@@ -16,9 +16,11 @@ from django.utils import timezone
 from wagtail.models import PageLogEntry
 
 from campaigns import events
-from campaigns.confirmation import add_deleted_unconfirmed
-from campaigns.pages import CampaignPage
-from campaigns.signatures import CONFIRMATION_MAX_AGE, Signature, normalise_email
+from campaigns.confirmation import CONFIRMATION_MAX_AGE
+from campaigns.models.counter import add_deleted_unconfirmed
+from campaigns.models.pages import CampaignPage
+from campaigns.models.signature import Signature
+from campaigns.signing import normalise_email
 
 logger = logging.getLogger(__name__)
 

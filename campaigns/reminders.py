@@ -6,9 +6,10 @@ from datetime import timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from campaigns import emails
-from campaigns.pages import CampaignPage
-from campaigns.signatures import CONFIRMATION_MAX_AGE, Signature
+from campaigns import events
+from campaigns.confirmation import CONFIRMATION_MAX_AGE
+from campaigns.models.pages import CampaignPage
+from campaigns.models.signature import Signature
 
 
 def due_reminders(now=None):
@@ -41,6 +42,6 @@ def send_reminders(now=None):
     queued = 0
     for pk in due_reminders(now).order_by("pk").values_list("pk", flat=True).iterator():
         if Signature.objects.filter(pk=pk, reminded_at__isnull=True).update(reminded_at=now):
-            emails.send_reminder.enqueue(pk)
+            events.emit(events.reminder_due, signature_id=pk)
             queued += 1
     return queued

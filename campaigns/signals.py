@@ -3,7 +3,7 @@
 from wagtail.signals import copy_for_translation_done, page_published
 
 from campaigns.embedding import EmbedPartner
-from campaigns.pages import CampaignPage
+from campaigns.models.pages import CampaignPage
 
 
 def copy_campaign_wide_fields(sender, instance, **kwargs):

@@ -8,7 +8,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from campaigns.blocks import RICH_TEXT_FEATURES
-from campaigns.pages import CampaignPage
+from campaigns.models.pages import CampaignPage
 from serving import site_structure
 
 

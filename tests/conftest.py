@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from campaigns import milestones
+
 CHROMIUM = "/usr/bin/chromium"
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
 
@@ -59,13 +61,13 @@ def _fresh_cache():
     """Each test starts with an empty cache: no page, rate-limit window or site generation of another test."""
     from django.core.cache import cache
 
-    from campaigns import goals, ratelimit
+    from campaigns import ratelimit
     from ops import cache as resilient
     from serving import generation, pagecache, site_structure
 
     resilient._breakers.clear()  # no Redis is taken to be down because another test stopped its own
     cache.clear()
-    goals._recorded.clear()
+    milestones._recorded.clear()
     generation._known = None
     ratelimit._memory.clear()
     pagecache._local.clear()

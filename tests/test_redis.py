@@ -11,7 +11,7 @@ import redis
 from django.test import Client
 
 from campaigns import ratelimit
-from campaigns.signatures import Signature
+from campaigns.models.signature import Signature
 from ops import cache as resilient
 from tests.builders import build_campaign, build_index, build_site
 from tests.conftest import REDIS_URL

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils.safestring import mark_safe
 from wagtail.rich_text import expand_db_html
 
-from campaigns.pages import CampaignPage
+from campaigns.models.pages import CampaignPage
 
 
 def mail_context(update, unsubscribe_url):

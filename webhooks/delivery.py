@@ -28,7 +28,7 @@ from django.utils import timezone
 from django_tasks import task, task_backends
 
 from campaigns import events
-from campaigns.signatures import Signature
+from campaigns.models.signature import Signature
 from serving import generation
 from serving.invalidation import content_changed
 from webhooks import payloads, sending, signing

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from campaigns.admin import xlsx
 from campaigns.formula_safe import CELL_BREAK_CHARACTERS, RISKY_FIRST_CHARACTERS, spreadsheet_text
-from campaigns.pages import CampaignFormField, CampaignPage
+from campaigns.models.pages import CampaignFormField, CampaignPage
 
 EXPORT_CHUNK = 2000
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -21,12 +21,13 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.contrib.forms import views as wagtail_forms_views
 from wagtail_modeladmin.views import HistoryView, IndexView, InspectView
 
-from campaigns import goals, privacy, reports
+from campaigns import milestones, privacy, reports
 from campaigns.admin.exports import SignatureExport, export_filename
 from campaigns.admin.filters import CampaignFilter, ListingQuery
 from campaigns.formfields import SignerEmailField
-from campaigns.pages import CampaignPage
-from campaigns.signatures import ERASE_SIGNATURES, VIEW_SIGNATURES, Signature, normalise_email
+from campaigns.models.pages import CampaignPage
+from campaigns.models.signature import ERASE_SIGNATURES, VIEW_SIGNATURES, Signature
+from campaigns.signing import normalise_email
 
 
 class SignatureIndexView(IndexView):
@@ -197,11 +198,11 @@ class CampaignSummaryView(SignatureAdminMixin, TemplateView):
         listing = reverse("campaigns_signature_modeladmin_index")
         summary = reports.campaign_summary(key)
         # A goal crossed since signatures last looked (campaigns.goals.CHECK_INTERVAL) is recorded now.
-        goals.record_milestones(self.campaign, summary.public_count)
+        milestones.record_milestones(self.campaign, summary.public_count)
         return super().get_context_data(
             campaign=self.campaign,
             summary=summary,
-            milestones=goals.milestones(key),
+            milestones=milestones.milestones(key),
             signatures_url=f"{listing}?campaign={key}",
             **kwargs,
         )

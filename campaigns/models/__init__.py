@@ -1,10 +1,17 @@
-"""Django finds the app's models here; they live in modules named for what they hold."""
+"""The campaigns app's models, one concern per module; Django finds them all here.
 
-from campaigns.confirmation import UnconfirmedDeleted
+- pages.py: CampaignIndexPage, CampaignPage (the petition is its form) and CampaignFormField (extra questions)
+- signature.py: Signature, one person's signature on one campaign
+- counter.py: SignatureCounter (the public count, in a few rows per campaign) and UnconfirmedDeleted
+- milestone.py: Milestone, a goal a campaign reached
+- EmbedPartner, a partner site allowed to frame a petition, lives with the embedding rules (campaigns.embedding)
+"""
+
 from campaigns.embedding import EmbedPartner
-from campaigns.goals import Milestone
-from campaigns.pages import CampaignFormField, CampaignIndexPage, CampaignPage
-from campaigns.signatures import Signature, SignatureCounter
+from campaigns.models.counter import SignatureCounter, UnconfirmedDeleted
+from campaigns.models.milestone import Milestone
+from campaigns.models.pages import CampaignFormField, CampaignIndexPage, CampaignPage
+from campaigns.models.signature import Signature
 
 __all__ = [
     "CampaignFormField",

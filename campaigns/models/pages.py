@@ -2,6 +2,11 @@
 
 A campaign page is a Wagtail form page (AbstractEmailForm) whose submissions are `Signature` rows, so
 Wagtail's own Forms admin, submission listing and CSV/XLSX export work for petitions.
+
+Longer than 400 lines, for a reason: a Wagtail page type is one class, its fields, help texts and panels
+(what an editor sees on each tab) side by side, and CampaignPage has four tabs of them. What is not the page's
+own lives elsewhere: the form (campaigns.forms), the signing (campaigns.signing), the views (campaigns.views),
+the copy checklist (campaigns.copying), the panels' code (campaigns.panels).
 """
 
 from datetime import UTC, datetime
@@ -29,12 +34,15 @@ from wagtail.models import Locale, Page, PagePermissionTester, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
-from campaigns import goals, signatures
+from campaigns import goals
 from campaigns.blocks import RICH_TEXT_FEATURES, CampaignBodyBlock, ReferencesBlock
 from campaigns.copying import CampaignCopyForm
 from campaigns.fields import LocalisedNumberField
 from campaigns.forms import PetitionFormBuilder, likely_country, question_name
+from campaigns.models.counter import signature_count
+from campaigns.models.signature import ERASE_SIGNATURES, Signature
 from campaigns.panels import CampaignPageForm, CopiedWordsPanel, EmbedSnippetPanel
+from campaigns.signer_fields import DATA_COLUMNS
 from serving import site_structure
 
 
@@ -46,8 +54,8 @@ class SignedPagesPermissionTester(PagePermissionTester):
 
     def can_delete(self, ignore_bulk=False):
         return super().can_delete(ignore_bulk) and (
-            self.user.has_perm(signatures.ERASE_SIGNATURES)
-            or not signatures.Signature.objects.filter(page__path__startswith=self.page.path).exists()
+            self.user.has_perm(ERASE_SIGNATURES)
+            or not Signature.objects.filter(page__path__startswith=self.page.path).exists()
         )
 
 
@@ -107,8 +115,9 @@ class CampaignFormField(TranslatableMixin, AbstractFormField):
 class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, AbstractEmailForm):
     """A campaign: the story (Content), the petition (Petition) and how it is shared (Promote).
 
-    The petition is the page's Wagtail form: PetitionFormBuilder builds it, each valid submission goes to
-    campaigns.signatures.sign, and its rows are Signatures. Routes: the page itself (form, or closed) and
+    The petition is the page's Wagtail form: PetitionFormBuilder builds it, the petition route hands each
+    post to campaigns.views.petition, which has campaigns.signing.sign decide (not Wagtail's
+    process_form_submission), and its rows are Signatures. Routes: the page itself (form, or closed) and
     `thank-you/` (the state after signing, reached by post/redirect/get).
     """
 
@@ -581,7 +590,7 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
         # The petition block's state picks its partial (templates/campaigns/petition/petition.html).
         context["petition_state"] = "form" if self.is_open else "closed"
         # A few counter rows summed: the page never reads the signatures table.
-        context["signature_count"] = count = signatures.signature_count(self.translation_key)
+        context["signature_count"] = count = signature_count(self.translation_key)
         context["signature_goal"] = self.current_goal(count)
         return context
 
@@ -592,13 +601,13 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
 
     @path("")
     def petition(self, request):
-        from campaigns import views  # here: see above
+        from campaigns.views import petition as views  # here: see above
 
         return views.petition(request, self)
 
     @path("thank-you/")
     def thank_you(self, request):
-        from campaigns import views  # here: see above
+        from campaigns.views import petition as views  # here: see above
 
         return views.thank_you(request, self)
 
@@ -639,7 +648,7 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
         return form_class(*args, page=self, **self.get_form_parameters())
 
     def get_submission_class(self):
-        return signatures.Signature
+        return Signature
 
     def permissions_for_user(self, user):
         return SignedPagesPermissionTester(user, self)
@@ -655,17 +664,18 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
     def get_data_fields(self):
         """Columns of Wagtail's Forms listing and CSV/XLSX export: the signer's details, then the answers."""
         fields = [("submit_time", _("Signed at"))]
-        fields += [
-            (name, capfirst(signatures.Signature._meta.get_field(name).verbose_name))
-            for name in signatures.DATA_COLUMNS
-        ]
+        fields += [(name, capfirst(Signature._meta.get_field(name).verbose_name)) for name in DATA_COLUMNS]
         fields += [(question_name(field.clean_name), field.label) for field in self.get_form_fields()]
         return fields
 
     def process_form_submission(self, form):
-        """Wagtail's hook for a submitted form: the signing service decides (campaigns.views.petition calls
-        it directly, with the client's rate-limit key, which this hook has no request to compute)."""
-        return signatures.sign(self, form).signature
+        """Not the petition's path, and refused so that nobody takes it for one: Wagtail calls this hook from
+        FormMixin.serve, which this page does not use (its routes, above, serve the petition). A signature is
+        stored by campaigns.signing.sign, called by campaigns.views.petition with the client's rate-limit key,
+        which this hook has no request to compute."""
+        raise NotImplementedError(
+            "Signatures are stored by campaigns.signing.sign (see campaigns.views.petition)."
+        )
 
     @classmethod
     def listed_under(cls, page):

@@ -138,7 +138,7 @@ def _database(url):
         # An unreachable server fails a request in seconds (a 503, see ops/errors.py), never hangs it.
         database.setdefault("OPTIONS", {})["connect_timeout"] = 5
         # psycopg may keep prepared statements. Django's own queries are never prepared (they bind their
-        # values in the client); the signing INSERT is (campaigns.signatures._prepared_cursor).
+        # values in the client); the signing INSERT is (campaigns.signature_insert._prepared_cursor).
         if env("DATABASE_PREPARED_STATEMENTS"):
             database["OPTIONS"]["prepare_threshold"] = 5
     return database

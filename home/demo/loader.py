@@ -14,7 +14,7 @@ from django.db import transaction
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, Site
 
-from campaigns.pages import CampaignIndexPage, CampaignPage
+from campaigns.models.pages import CampaignIndexPage, CampaignPage
 from home.demo.artwork import draw_hero
 from home.demo.campaigns import CAMPAIGNS
 from home.demo.site_pages import CAMPAIGN_INDEX, HOME, ORGANISATION

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.utils import translation
 from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 
-from campaigns.pages import CampaignIndexPage
+from campaigns.models.pages import CampaignIndexPage
 from serving import site_structure
 
 register = template.Library()

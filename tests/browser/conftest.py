@@ -105,7 +105,7 @@ def _load_demo(server_url):
     from django.core.management import call_command
     from wagtail.models import Page
 
-    from campaigns.pages import CampaignPage
+    from campaigns.models.pages import CampaignPage
     from home.demo.campaigns import CAMPAIGNS
     from home.demo.site_pages import CAMPAIGN_INDEX, HOME
     from serving.site_address import point_default_site_at

@@ -10,7 +10,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from campaigns.signatures import Signature, signature_count
+from campaigns.models.counter import signature_count
+from campaigns.models.signature import Signature
 from tests.builders import build_campaign, build_index, build_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

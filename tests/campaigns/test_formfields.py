@@ -8,8 +8,8 @@ from django.core.mail.message import sanitize_address
 
 from campaigns import privacy
 from campaigns.formfields import clean_text
-from campaigns.pages import CampaignFormField
-from campaigns.signatures import Signature
+from campaigns.models.pages import CampaignFormField
+from campaigns.models.signature import Signature
 from tests.campaigns.conftest import ORIGIN
 
 pytestmark = pytest.mark.django_db

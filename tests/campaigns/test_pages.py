@@ -4,7 +4,7 @@ import pytest
 from wagtail.models import Page
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
-from campaigns.pages import CampaignIndexPage, CampaignPage
+from campaigns.models.pages import CampaignIndexPage, CampaignPage
 from home.models import HomePage
 from tests.builders import build_campaign, build_index, build_site, log_in
 

@@ -10,7 +10,7 @@ from django.utils.html import strip_tags
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, Revision, Site
 
-from campaigns.pages import CampaignPage
+from campaigns.models.pages import CampaignPage
 from home.models import HomePage
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]

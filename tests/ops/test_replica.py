@@ -15,7 +15,7 @@ import pytest
 from django.db import connections
 from django.test import Client
 
-from campaigns.signatures import Signature
+from campaigns.models.signature import Signature
 from ops import dbrouter
 from tests.builders import build_campaign, build_index, build_site, log_in
 from tests.services import free_port

@@ -7,7 +7,7 @@ import pytest
 from django.db import connections
 from django.db.utils import OperationalError
 
-from campaigns.signatures import Signature
+from campaigns.models.signature import Signature
 from config.wsgi import application
 from ops import warmup
 from tests.builders import build_campaign, build_index, build_site

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from campaigns.signatures import signature_count
+from campaigns.models.counter import signature_count
 from serving import pagecache
 from tests.builders import build_campaign, build_index, build_site, translate
 from tests.campaigns.conftest import ORIGIN

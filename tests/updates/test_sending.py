@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from campaigns import privacy
-from campaigns.signatures import Signature
+from campaigns.models.signature import Signature
 from tests.builders import build_campaign, build_index, build_signature, build_site, log_in, translate
 from tests.services import SmtpServer
 from updates.models import Delivery, Mailing, Update
