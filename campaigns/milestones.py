@@ -7,6 +7,7 @@ from campaigns import events
 from campaigns.goals import goals_reached
 from campaigns.models.counter import signature_count
 from campaigns.models.milestone import Milestone
+from ops import process_memory
 
 # Seconds between two looks at one campaign's goals after signatures, in each process.
 CHECK_INTERVAL = 1.0
@@ -14,7 +15,7 @@ CHECK_INTERVAL = 1.0
 # {(campaign key, goal, steps up): the highest goal this process has recorded}: a signature that crosses no
 # new goal costs no write. Keyed by the page's settings too, so a goal the editor changes is seen afresh.
 # Another process may have recorded it too: the unique constraint keeps one row.
-_recorded = {}
+_recorded = process_memory.remembered("campaigns.milestones.recorded", {})
 
 
 def record_milestones(page, count):
@@ -39,7 +40,7 @@ def milestones(campaign_key):
 
 
 # {campaign key: monotonic time of this process's last look at its goals after a signature}
-_last_look = {}
+_last_look = process_memory.remembered("campaigns.milestones.last_look", {})
 
 
 def _on_signed(signature, page, **kwargs):

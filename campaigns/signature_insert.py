@@ -6,9 +6,10 @@ from django.db import models, transaction
 from django.db.models.sql.subqueries import InsertQuery
 
 from campaigns.models.signature import ONE_PER_PERSON, Signature
+from ops import process_memory
 
 # {(database alias, vendor): (the INSERT's SQL, its fields)}: see insert.
-_insert_statements = {}
+_insert_statements = process_memory.remembered("campaigns.signature_insert.statements", {})
 
 
 def insert(signature, notice_due_before):

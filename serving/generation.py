@@ -19,12 +19,12 @@ import time
 
 from django.core.cache import cache
 
+from ops import process_memory
+
 KEY = "site-generation"
 # The generation never expires; a cache that evicts it anyway makes a fresh one below.
 TIMEOUT = None
 REFRESH = 1.0  # seconds a process trusts the value it read last
-
-_known = None  # (value, time.monotonic() when read or set here)
 
 
 def _fresh():
@@ -32,20 +32,48 @@ def _fresh():
     return time.time_ns() + random.randrange(1000)
 
 
-def current():
-    """The generation now (as read at most REFRESH seconds ago). Creates one if the shared cache has none
-    (first start, eviction, flush)."""
-    global _known
-    now = time.monotonic()
-    if _known is not None and now - _known[1] < REFRESH:
-        return _known[0]
-    value = cache.get(KEY)
-    if value is None:
+class Version:
+    """A number in the shared cache under `key` that changes (`bump`) whenever what it versions changes. Each
+    process reads it at most once every REFRESH seconds. The site's content generation is one (SITE); other
+    per-process memories that follow their own data have their own (webhooks.delivery's endpoints), so a
+    change there does not empty the page cache."""
+
+    def __init__(self, key):
+        self.key = key
+        self._known = None  # (value, time.monotonic() when read or set here)
+        process_memory.register(f"serving.generation:{key}", self.forget)
+
+    def forget(self):
+        self._known = None
+
+    def current(self):
+        """The value now (as read at most REFRESH seconds ago). Creates one if the shared cache has none
+        (first start, eviction, flush)."""
+        now = time.monotonic()
+        known = self._known
+        if known is not None and now - known[1] < REFRESH:
+            return known[0]
+        value = cache.get(self.key)
+        if value is None:
+            value = _fresh()
+            if not cache.add(self.key, value, timeout=TIMEOUT):
+                value = cache.get(self.key, value)
+        self._known = (value, now)
+        return value
+
+    def bump(self):
+        """Start a new value: everything remembered for the old one is dropped."""
         value = _fresh()
-        if not cache.add(KEY, value, timeout=TIMEOUT):
-            value = cache.get(KEY, value)
-    _known = (value, now)
-    return value
+        cache.set(self.key, value, timeout=TIMEOUT)
+        self._known = (value, time.monotonic())
+
+
+SITE = Version(KEY)
+
+
+def current():
+    """The site's content generation now (see Version.current)."""
+    return SITE.current()
 
 
 def for_request(request):
@@ -60,7 +88,4 @@ def for_request(request):
 
 def bump():
     """Start a new generation: every cached page and structure memo of the old one is dropped."""
-    global _known
-    value = _fresh()
-    cache.set(KEY, value, timeout=TIMEOUT)
-    _known = (value, time.monotonic())
+    SITE.bump()

@@ -36,6 +36,7 @@ from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
 
+from ops import process_memory
 from serving import generation, site_structure
 
 FRESH = 8  # seconds an entry is served as is
@@ -60,7 +61,7 @@ SAFE_METHODS = ("GET", "HEAD")
 # Response headers kept with an entry; the rest (Date, Content-Length) are made anew when it is served.
 KEPT_HEADERS_EXCLUDED = frozenset(("date", "content-length", "cache-control", "etag", "age"))
 
-_local = OrderedDict()
+_local = process_memory.remembered("serving.pagecache", OrderedDict())
 _local_lock = threading.Lock()  # threaded gunicorn workers share it
 
 

@@ -22,11 +22,20 @@ from django.http import Http404
 from django.utils import translation
 from wagtail.models import Locale, Page, PageViewRestriction, Site, get_page_models
 
+from ops import process_memory
 from serving import generation
 
 MAX_AGE = 10  # seconds
 
 _current = None
+
+
+def _forget():
+    global _current
+    _current = None
+
+
+process_memory.register("serving.site_structure", _forget)
 
 
 def for_request(request):

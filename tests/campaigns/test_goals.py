@@ -8,6 +8,7 @@ from django.urls import reverse
 from campaigns import milestones
 from campaigns.goals import current_goal, next_round_number
 from campaigns.models.milestone import Milestone
+from ops import process_memory
 from tests.builders import build_signature, set_count, translate
 from tests.campaigns.conftest import ORIGIN
 
@@ -121,7 +122,7 @@ def test_each_stepped_goal_is_a_milestone(campaign):
     campaign.goal_steps_up = True
     assert milestones.record_milestones(campaign, 600) == [100, 250, 500]
     assert milestones.record_milestones(campaign, 600) == []
-    milestones._recorded.clear()  # another process, which has not seen them: the constraint keeps one row each
+    process_memory.forget_all()  # another process, which has not seen them: the constraint keeps one row each
     milestones.record_milestones(campaign, 600)
     assert list(Milestone.objects.values_list("goal", flat=True)) == [100, 250, 500]
 
@@ -161,7 +162,7 @@ def test_concurrent_signers_crossing_a_goal_write_one_milestone(campaign):
     campaign.goal_steps_up = True
 
     def cross(i):
-        milestones._recorded.clear()
+        process_memory.forget_all()
         return milestones.record_milestones(campaign, 300)
 
     race(8, cross)
