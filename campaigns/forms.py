@@ -100,32 +100,6 @@ class SignatureForm(BaseForm):
     def honeypot(self):
         return self[HONEYPOT_FIELD]
 
-    def _clean_fields(self):
-        """Django's own cleaning of each field, less the BoundField it makes for every field only to read the
-        field's value from the data. A signature cleans 13 fields, most of them hidden and empty, and a valid
-        form is never shown again: the BoundFields were a quarter of its validation. Fields that need one
-        (disabled, files, a clean_<name> method) are cleaned Django's way, and rendering the form with its
-        errors makes them as usual."""
-        for name, field in self.fields.items():
-            if field.disabled or hasattr(self, f"clean_{name}") or isinstance(field, forms.FileField):
-                self._clean_bound_field(name, self[name])
-                continue
-            try:
-                self.cleaned_data[name] = field.clean(
-                    field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
-                )
-            except forms.ValidationError as error:
-                self.add_error(name, error)
-
-    def _clean_bound_field(self, name, bound_field):
-        """One field, cleaned as Django's BaseForm._clean_fields does."""
-        try:
-            self.cleaned_data[name] = bound_field.field._clean_bound_field(bound_field)
-            if hasattr(self, f"clean_{name}"):
-                self.cleaned_data[name] = getattr(self, f"clean_{name}")()
-        except forms.ValidationError as error:
-            self.add_error(name, error)
-
 
 def _text(label, max_length, autocomplete, required, widget=forms.TextInput):
     return SingleLineTextField(
