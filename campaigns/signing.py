@@ -1,10 +1,11 @@
 """The signing service: from a valid POST to a stored row, every rule in the order it is applied.
 
 `sign` reads top to bottom as the rules: the petition is open; the client is within its rate limit; the form
-is valid; the honeypot is empty; one signature per person (the database's unique constraint, in the one
-INSERT of campaigns.signature_insert); the consents given, with their words and time; then the row is stored
-and one follow-up task is queued. The view (campaigns.views.petition) calls it and maps its Outcome to a
-status; every side effect starts from campaigns.events, emitted by `follow_up` after the commit.
+is valid; the honeypot is empty; the consents given are kept with their words and time; then one INSERT
+(campaigns.signature_insert) stores the row, and the database's unique constraint keeps one signature per
+person (a repeat stores nothing and gets the same reply); after the commit one follow-up task is queued. The
+view (campaigns.views.petition) calls it and maps its Outcome to a status; every side effect starts from
+campaigns.events, emitted by `follow_up` in the worker.
 """
 
 import enum
