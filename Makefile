@@ -58,6 +58,7 @@ bench: messages
 check: $(VENV)/.installed-lint
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports  # layers point down, no import cycles (pyproject.toml [tool.importlinter])
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 

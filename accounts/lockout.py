@@ -28,6 +28,7 @@ import logging
 from datetime import timedelta
 
 from axes.handlers.cache import AxesCacheHandler
+from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_client_username, get_cool_off
 from django.conf import settings
 from django.core.cache.backends.locmem import LocMemCache
@@ -152,7 +153,6 @@ class LoginAttempts(AxesCacheHandler):
 def locked_out(request, original_response=None, credentials=None):
     """django-axes' AXES_LOCKOUT_CALLABLE: the page a locked-out sign-in gets, in the admin's look and the
     visitor's language, with 429 Too Many Requests and how long to wait."""
-    from axes.handlers.proxy import AxesProxyHandler
 
     handler = AxesProxyHandler.get_implementation()
     by_account = isinstance(handler, LoginAttempts) and handler.account_locked(request, credentials)

@@ -14,7 +14,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp import user_has_device
 
-from campaigns.signatures import VIEW_SIGNATURES
+from campaigns.models.signature import VIEW_SIGNATURES
 
 # Admin addresses a signed-in but not yet verified user may still open: signing in and out, the password
 # reset, the two-factor pages themselves, and the icons every admin page loads (sprite/).

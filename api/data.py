@@ -1,8 +1,8 @@
 """What the public API reads, kept so that a request costs a query or none.
 
 - The published campaigns and their language versions change only with a publish, which starts a new content
-  generation (home.generation): they are read once per generation and process (home.site_structure's memo).
-- Counts come from the stored counters (campaigns.signatures.stored_counts): a few rows per campaign.
+  generation (serving.generation): they are read once per generation and process (serving.site_structure's memo).
+- Counts come from the stored counters (campaigns.models.counter.stored_counts): a few rows per campaign.
 - Counts by country are a GROUP BY over a campaign's signatures, which may be millions of rows: the result is
   kept in the shared cache and recomputed at most once per COUNTRIES_FRESH seconds per campaign, by one
   request while the others keep answering from the copy before (see `country_counts`). They are published
@@ -16,8 +16,8 @@ from django.core.cache import cache
 from django.db.models import Count
 from django.utils.crypto import salted_hmac
 
-from campaigns.pages import CampaignPage
-from campaigns.signatures import Signature
+from campaigns.models.pages import CampaignPage
+from campaigns.models.signature import Signature
 
 # Seconds a campaign's counts by country are served before one request recomputes them.
 COUNTRIES_FRESH = 60

@@ -2,7 +2,7 @@
 
 Every address but the description lives under a language's prefix (`/de/api/v1/…`): titles, addresses, goals
 and country names are those of the language in the path, and messages are in it too. So one address always
-gives one answer, which the page cache (home/pagecache.py) and any CDN in front store whole, and which
+gives one answer, which the page cache (serving/pagecache.py) and any CDN in front store whole, and which
 anyone's web page may read (CORS: GET and HEAD from any origin, never with credentials). The OpenAPI 3
 description, `/api/v1/openapi.json` (api/openapi.py), says what each answer holds. Field names follow OSDI's
 petition resource where it has one (identifiers, title, summary, target, browser_url, total_signatures);
@@ -22,8 +22,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django_countries import countries
 
 from api import data, openapi
-from campaigns.signatures import signature_count, stored_counts
-from home import pagecache, site_structure
+from campaigns.models.counter import signature_count, stored_counts
+from serving import pagecache, site_structure
 
 READ_METHODS = ("GET", "HEAD")
 # How long a browser may reuse the answer to a CORS preflight.

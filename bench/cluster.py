@@ -407,7 +407,8 @@ def integrity(ring, load, label):
     Returns whether all held."""
     from django.db import connection
 
-    from campaigns.signatures import Signature, signature_count
+    from campaigns.models.counter import signature_count
+    from campaigns.models.signature import Signature
 
     connection.close()  # the database may have restarted since this process last asked
     answered = load.emails(ok=True)
@@ -436,7 +437,7 @@ def integrity(ring, load, label):
 
 
 def _follow_ups(ids):
-    """How many of the signature ids `ids` have a follow-up task queued (campaigns.signatures.follow_up)."""
+    """How many of the signature ids `ids` have a follow-up task queued (campaigns.signing.follow_up)."""
     from django_tasks_db.models import DBTaskResult
 
     ids = set(ids)
@@ -455,7 +456,7 @@ def _follow_ups(ids):
 
 def scenario_publish(ring, machines):
     """Publish a new title, as the admin's Publish does, and ask each machine directly until it shows it."""
-    from campaigns.pages import CampaignPage
+    from campaigns.models.pages import CampaignPage
 
     for machine in machines:  # each machine has the page in its cache (memory and Redis)
         get(machine.port, ring.url)
@@ -642,7 +643,7 @@ def prepare(env):
     django.setup()
     from django.core.management import call_command
 
-    from campaigns.pages import CampaignPage
+    from campaigns.models.pages import CampaignPage
 
     call_command("migrate", verbosity=0)
     call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115

@@ -81,7 +81,7 @@ def load_content():
     from wagtail.models import Locale, Page, Site
 
     from bench.stock.models import StockFormField, StockFormPage
-    from campaigns.pages import CampaignPage
+    from campaigns.models.pages import CampaignPage
 
     call_command("migrate", verbosity=0)
     call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115

@@ -88,7 +88,7 @@ TARGETS = {
 
 def run_all(bench, ring, stock, bare):
     """`stock` and `bare`: the running baseline projects (bench/baselines.Project)."""
-    from campaigns.signatures import signature_count
+    from campaigns.models.counter import signature_count
 
     page = ring.url
     print(
@@ -240,7 +240,7 @@ def run_all(bench, ring, stock, bare):
 
 def _set_confirmation(ring, required):
     """Publish the Ring petition asking, or not asking, signers to confirm by email (as an editor would)."""
-    from campaigns.pages import CampaignPage
+    from campaigns.models.pages import CampaignPage
 
     page = CampaignPage.objects.get(pk=ring.pk)
     page.confirmation_required = required
@@ -294,7 +294,8 @@ def _stock_submissions(server, stock, result):
 
 def _counts(ring):
     """Rows and the stored count, once the server has answered everything it was sent."""
-    from campaigns.signatures import Signature, signature_count
+    from campaigns.models.counter import signature_count
+    from campaigns.models.signature import Signature
 
     time.sleep(1)
     return Signature.objects.count(), signature_count(ring.translation_key)
@@ -339,7 +340,7 @@ def _queries_of_a_cold_page(url):
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from home import generation
+    from serving import generation
 
     client = Client(HTTP_HOST=f"127.0.0.1:{PORT}")
     generation.bump()
@@ -355,7 +356,7 @@ def _load_signatures(ring, rows, country_of=None):
     `country_of(n)` gives the n-th signer's country (default: all US)."""
     from django.db import connection
 
-    from campaigns.signatures import Signature
+    from campaigns.models.signature import Signature
 
     now = datetime.now(UTC).isoformat()
     fixed = {

@@ -9,10 +9,11 @@ class CampaignsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from campaigns import counting, emails, goals, signals, social_proof
+        # Imported in ready(), as Django's app loading requires: these modules import models.
+        from campaigns import counting, emails, milestones, signals, social_proof
 
         signals.connect()
         emails.connect()
-        goals.connect()
+        milestones.connect()
         social_proof.connect()
         post_migrate.connect(counting.install_triggers, sender=self, dispatch_uid="campaigns-count-triggers")

@@ -3,14 +3,15 @@
 - **Send it again.** The reply to a signature on a petition with confirmation on sets a cookie in the signer's
   browser (`RESEND_COOKIE`, readable only by the server, sent only to the "send it again" address) holding the
   signature's random confirmation key, encrypted (`resend_token`). The "send it again" button on the thank-you
-  state posts to campaigns.views.resend_confirmation, which has the worker resend the link only to the address of
+  state posts to campaigns.views.confirmation.resend_confirmation, which has the worker resend the link only to the address of
   that key (`send_again`): no address is ever typed in, so the button cannot be aimed at someone else's inbox.
   Every signing reply sets such a cookie, made the same way, a repeat's and a bot's too (theirs hold a random key
   that names no waiting signature, unless a repeat signer's signature still waits), and the button answers the same
   whatever happened, and takes as long (one task queued for any cookie of ours), so neither tells whether an
   address had signed. Each signature may have its link sent again RESEND_LIMIT times, at most once per
   RESEND_INTERVAL, and each browser's presses are rate-limited like signing.
-- **One reminder.** `due_reminders` finds the signatures still waiting `confirmation_reminder_hours` (the
+- **One reminder** (campaigns.reminders, beside this module because it reads the campaigns' settings, and the
+  page model imports this module through its views). `due_reminders` finds the signatures still waiting `confirmation_reminder_hours` (the
   campaign's setting, 24 by default) after signing, whose link has not expired; `send_reminders` (the
   `send_reminders` command, hourly from cron) marks each reminded (a conditional UPDATE, so two runs never
   remind twice) and queues its mail. A sweep rather than a task queued at signing with `run_after`: a changed
@@ -20,19 +21,26 @@
 """
 
 import base64
+import enum
+import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core import signing
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django_tasks import task
 
-from campaigns import ratelimit
-from campaigns.signatures import CONFIRMATION_MAX_AGE, Signature, new_confirmation_key
+from campaigns import events, ratelimit
+from campaigns.models.signature import CONFIRMATION_MAX_AGE, Signature
+
+CONFIRMATION_SALT = "campaigns.signature.confirmation-key"
+# Links mailed before confirmation keys existed carried the row id, signed with this salt (see _signature_for).
+LEGACY_CONFIRMATION_SALT = "campaigns.signature.confirm"
 
 RESEND_COOKIE = "petition_signed"
 RESEND_SALT = "campaigns.confirmation.resend"
@@ -41,28 +49,103 @@ RESEND_LIMIT = 3
 RESEND_INTERVAL = timedelta(minutes=2)
 
 
-class UnconfirmedDeleted(models.Model):
-    """How many signatures of a campaign were deleted because nobody confirmed them (campaigns.privacy):
-    the rows are gone, but the confirmation rate must still count them among those asked."""
-
-    campaign_key = models.UUIDField(unique=True, editable=False)
-    count = models.PositiveBigIntegerField(default=0)
-
-    def __str__(self):
-        return f"{self.campaign_key}: {self.count}"
+# The link: an expiring token, naming a random key, that counts the signature once.
 
 
-def add_deleted_unconfirmed(counts):
-    """Add {campaign key: number deleted unconfirmed} to the tallies (inside the deleting transaction)."""
-    for campaign_key, number in counts.items():
-        tally, _created = UnconfirmedDeleted.objects.get_or_create(campaign_key=campaign_key)
-        UnconfirmedDeleted.objects.filter(pk=tally.pk).update(count=F("count") + number)
+def new_confirmation_key():
+    """A fresh secret for a signature's confirmation links: 128 random bits, URL-safe."""
+    return secrets.token_urlsafe(16)
 
 
-def deleted_unconfirmed_counts(campaign_keys):
-    """{campaign key: signatures deleted unconfirmed} for the given campaigns (one query)."""
-    return dict(
-        UnconfirmedDeleted.objects.filter(campaign_key__in=campaign_keys).values_list("campaign_key", "count")
+def confirmation_token(signature):
+    """The token in a signature's confirmation link: its random key, timestamped and signed with SECRET_KEY.
+
+    The key tells nothing about the row (not its id, nor how many signed before), and cannot be guessed.
+    The timestamp makes each link expire CONFIRMATION_MAX_AGE after its mail was written, so a repeat signer's
+    new mail carries a new link, valid a full week, while earlier links keep working until their own end.
+    The signature on top means that someone who reads the database (a backup) still cannot make a link.
+    """
+    return signing.TimestampSigner(salt=CONFIRMATION_SALT).sign(signature.confirmation_key)
+
+
+def _signature_for(token):
+    """The signature a link's token names. Raises signing.SignatureExpired for a link older than
+    CONFIRMATION_MAX_AGE, signing.BadSignature for a made-up or damaged one and Signature.DoesNotExist once
+    the signature has been erased or anonymised. A token that fails its check costs no database query.
+
+    Links mailed before confirmation keys existed named the row id (signed the same way); they are honoured
+    until they expire, so that nobody who signed just before the upgrade finds their link dead and their
+    signature deleted unconfirmed. That branch can go once this code has run for CONFIRMATION_MAX_AGE.
+    """
+    try:
+        key = signing.TimestampSigner(salt=CONFIRMATION_SALT).unsign(token, max_age=CONFIRMATION_MAX_AGE)
+        named = Signature.objects.filter(confirmation_key=key)
+    except signing.SignatureExpired:
+        raise
+    except signing.BadSignature:
+        named = Signature.objects.filter(
+            pk=signing.loads(token, salt=LEGACY_CONFIRMATION_SALT, max_age=CONFIRMATION_MAX_AGE)
+        )
+    return named.select_related("page").get(anonymised_at__isnull=True)
+
+
+class Confirmation(enum.Enum):
+    """What a confirmation link comes to, which the view answers with a page and a status."""
+
+    PENDING = "pending"  # a good link of a signature that waits: the page offers the button (200)
+    CONFIRMED = "confirmed"  # this request confirmed and counted it (200)
+    ALREADY_CONFIRMED = "already_confirmed"  # it counted before: said kindly (200)
+    CLOSED = "closed"  # the petition closed before it was confirmed: it will not count (409)
+    EXPIRED = "expired"  # older than CONFIRMATION_MAX_AGE (400)
+    INVALID = "invalid"  # made up or damaged, or its signature is gone (404)
+
+
+@dataclass(frozen=True)
+class ConfirmationResult:
+    outcome: Confirmation
+    signature: Signature | None = None
+
+
+def check_confirmation(token):
+    """What the link with `token` would do, changing nothing: what opening it (GET or HEAD) shows.
+
+    Mail scanners open every link in a mail, so opening one must never confirm: only `confirm`, called
+    when the person presses the button, does.
+    """
+    try:
+        signature = _signature_for(token)
+    except signing.SignatureExpired:
+        return ConfirmationResult(Confirmation.EXPIRED)
+    except (signing.BadSignature, Signature.DoesNotExist):
+        return ConfirmationResult(Confirmation.INVALID)
+    if signature.counted:
+        return ConfirmationResult(Confirmation.ALREADY_CONFIRMED, signature)
+    if not signature.page.specific.is_open:
+        return ConfirmationResult(Confirmation.CLOSED, signature)
+    return ConfirmationResult(Confirmation.PENDING, signature)
+
+
+def confirm(token):
+    """Confirm the signature a link's token names and count it, once.
+
+    Only while its petition is open: a confirmation that arrives after it closed does not count (the signature
+    stays unconfirmed, and is deleted with the others once its link expires). Concurrent presses of one link
+    race on a conditional UPDATE: the one that changes the row counts it, the others find it confirmed.
+    """
+    checked = check_confirmation(token)
+    if checked.outcome is not Confirmation.PENDING:
+        return checked
+    signature = checked.signature
+    with transaction.atomic():
+        # Conditional, so two presses racing on the same link count it once.
+        newly_counted = Signature.objects.filter(pk=signature.pk, counted=False).update(
+            counted=True, confirmed_at=timezone.now()
+        )
+        if newly_counted:  # the database has counted it (campaigns/counting.py)
+            events.emit(events.confirmed, signature=signature)
+    signature.refresh_from_db(fields=["confirmed_at", "counted"])
+    return ConfirmationResult(
+        Confirmation.CONFIRMED if newly_counted else Confirmation.ALREADY_CONFIRMED, signature
     )
 
 
@@ -152,48 +235,4 @@ def send_again(key):
         if pk is not None and waiting.filter(pk=pk).update(
             confirmation_resends=F("confirmation_resends") + 1, confirmation_sent_at=now
         ):
-            from campaigns import emails
-
-            transaction.on_commit(lambda: emails.send_confirmation.enqueue(pk))
-
-
-# The reminder
-
-
-def due_reminders(now=None):
-    """Signatures due their one reminder: waiting for confirmation, never reminded, signed at least their
-    campaign's `confirmation_reminder_hours` ago and while their link is still valid."""
-    from campaigns.pages import CampaignPage
-
-    now = now or timezone.now()
-    delays = {}
-    for key, hours in (
-        CampaignPage.objects.filter(confirmation_required=True, confirmation_reminder_hours__gt=0)
-        .values_list("translation_key", "confirmation_reminder_hours")
-        .order_by()
-    ):
-        delays[key] = max(hours, delays.get(key, 0))
-    due = Q(pk__in=[])
-    for key, hours in delays.items():
-        due |= Q(campaign_key=key, submit_time__lte=now - timedelta(hours=hours))
-    return Signature.objects.filter(
-        due,
-        counted=False,
-        reminded_at__isnull=True,
-        anonymised_at__isnull=True,
-        confirmation_key__isnull=False,
-        submit_time__gt=now - CONFIRMATION_MAX_AGE,
-    )
-
-
-def send_reminders(now=None):
-    """Queue the reminder of every signature due one (see `due_reminders`). Returns how many were queued."""
-    from campaigns import emails
-
-    now = now or timezone.now()
-    queued = 0
-    for pk in due_reminders(now).order_by("pk").values_list("pk", flat=True).iterator():
-        if Signature.objects.filter(pk=pk, reminded_at__isnull=True).update(reminded_at=now):
-            emails.send_reminder.enqueue(pk)
-            queued += 1
-    return queued
+            events.emit(events.link_requested, signature_id=pk)

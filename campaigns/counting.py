@@ -1,7 +1,7 @@
 """The database keeps each campaign's public count: triggers on the signature table.
 
 A signature that counts (stored with `counted`, or updated to it when its link is used) adds one to one of its
-campaign's counter rows (campaigns.signatures.SignatureCounter); a counted signature deleted (erasure) or
+campaign's counter rows (campaigns.models.counter.SignatureCounter); a counted signature deleted (erasure) or
 uncounted takes one off. So the statement that stores, confirms or deletes a signature also counts it, in the
 same transaction, whatever code runs it: the signing service, an erasure, Wagtail's own "delete submissions",
 a restore from a backup, a script. Nothing can store a signature and forget its count, and a signature costs
@@ -16,7 +16,9 @@ The triggers are (re)installed after every `migrate` (an idempotent post_migrate
 a table's triggers whenever a migration rebuilds the table. tests/campaigns/test_counting.py proves each path.
 """
 
-from campaigns.signatures import COUNTER_SHARDS
+from django.db import connections
+
+from campaigns.models.counter import COUNTER_SHARDS
 
 # PostgreSQL: statement-level triggers over the statement's transition tables, so a statement touching many
 # signatures (a COPY of a million, a campaign's rows deleted) changes each campaign's count once. Per-row
@@ -96,7 +98,6 @@ def trigger_statements(vendor, shards=COUNTER_SHARDS):
 
 def install_triggers(using="default", shards=COUNTER_SHARDS, **kwargs):
     """Create or replace the counting triggers (a post_migrate step: safe to run any number of times)."""
-    from django.db import connections
 
     connection = connections[using]
     with connection.cursor() as cursor:

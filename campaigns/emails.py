@@ -10,7 +10,7 @@ When the mail server is down or says "try later", a task fails with an OSError a
 with backoff (ops/tasks.py), until it is delivered. Only a server's final "no" to an address (a 5xx reply)
 ends it at once, as Undeliverable. A connection lost in the middle of a mail, or a worker killed there, may
 have left the mail with the relay or not: the task runs again (at least once), and the mail it writes has
-the Message-ID of the first try (campaigns.mail.message_id, from the queued task's id), so a relay or
+the Message-ID of the first try (ops.mail.message_id, from the queued task's id), so a relay or
 mailbox that keeps Message-IDs sees the copy for what it is.
 """
 
@@ -26,7 +26,9 @@ from django_tasks import task
 from wagtail.models import Page
 
 from branding import mail as branding
-from campaigns import events, mail, signatures
+from campaigns import confirmation, events
+from campaigns.models.signature import Signature
+from ops import mail
 
 
 class Undeliverable(Exception):
@@ -65,24 +67,24 @@ def _send_to_signer(signature, template, context, message_id):
 def _send_link(signature_id, template, message_id):
     """Mail a signature that waits for confirmation a fresh link, in the language it was signed in, and note
     when (the unconfirmed signature is kept until that link has expired: campaigns.privacy)."""
-    signature = signatures.Signature.objects.select_related("page").filter(pk=signature_id).first()
+    signature = Signature.objects.select_related("page").filter(pk=signature_id).first()
     if signature is None or not signature.email or not signature.confirmation_key:  # erased, anonymised
         return
     if template == "reminder" and signature.counted:  # confirmed since the reminder was queued
         return
     with translation.override(signature.locale):
-        path = reverse("campaigns:confirm", args=[signatures.confirmation_token(signature)])
+        path = reverse("campaigns:confirm", args=[confirmation.confirmation_token(signature)])
         _send_to_signer(
             signature,
             template,
             {
                 "campaign": signature.page.specific,
                 "confirm_url": settings.BASE_URL.rstrip("/") + path,
-                "valid_days": signatures.CONFIRMATION_MAX_AGE.days,
+                "valid_days": confirmation.CONFIRMATION_MAX_AGE.days,
             },
             message_id,
         )
-    signatures.Signature.objects.filter(pk=signature.pk).update(confirmation_sent_at=timezone.now())
+    Signature.objects.filter(pk=signature.pk).update(confirmation_sent_at=timezone.now())
 
 
 @task(takes_context=True)
@@ -93,7 +95,7 @@ def send_confirmation(context, signature_id):
 
 @task(takes_context=True)
 def send_reminder(context, signature_id):
-    """The one reminder to a signer who has not used their link (campaigns.confirmation.send_reminders)."""
+    """The one reminder to a signer who has not used their link (campaigns.reminders.send_reminders)."""
     _send_link(signature_id, "reminder", _message_id(context))
 
 
@@ -101,7 +103,7 @@ def send_reminder(context, signature_id):
 def send_repeat_notice(context, signature_id, page_id):
     """Tell someone who signed again that their earlier signature already counts, in the language of the
     page they just signed."""
-    signature = signatures.Signature.objects.filter(pk=signature_id).first()
+    signature = Signature.objects.filter(pk=signature_id).first()
     page = Page.objects.filter(pk=page_id).select_related("locale").first()
     if signature is None or page is None or not signature.email:
         return
@@ -117,7 +119,7 @@ def send_repeat_notice(context, signature_id, page_id):
 @task(takes_context=True)
 def notify_team(context, signature_id):
     """Mail a new signature to the addresses in the campaign's "Notify your team" settings."""
-    signature = signatures.Signature.objects.select_related("page").filter(pk=signature_id).first()
+    signature = Signature.objects.select_related("page").filter(pk=signature_id).first()
     if signature is None:
         return
     page = signature.page.specific
@@ -148,6 +150,16 @@ def _on_signed_again(signature, page, **kwargs):
         send_confirmation.enqueue(signature.pk)
 
 
+def _on_link_requested(signature_id, **kwargs):
+    send_confirmation.enqueue(signature_id)
+
+
+def _on_reminder_due(signature_id, **kwargs):
+    send_reminder.enqueue(signature_id)
+
+
 def connect():
     events.signed.connect(_on_signed, dispatch_uid="mail-new-signer")
     events.signed_again.connect(_on_signed_again, dispatch_uid="mail-repeat-signer")
+    events.link_requested.connect(_on_link_requested, dispatch_uid="mail-link-again")
+    events.reminder_due.connect(_on_reminder_due, dispatch_uid="mail-reminder")

@@ -20,7 +20,7 @@ Headers. Every other page of the site keeps `frame-ancestors 'none'` and `X-Fram
 (config/settings/base.py). The embed addresses replace only `frame-ancestors`, with the campaign's listed
 origins (`'none'` while embedding is off or nobody is listed: the address then answers 404 anyway), and
 send no X-Frame-Options: it can name one site at most (`ALLOW-FROM` is gone from every browser) and a
-browser that knows CSP ignores it when `frame-ancestors` is present. The page cache (home/pagecache.py)
+browser that knows CSP ignores it when `frame-ancestors` is present. The page cache (serving/pagecache.py)
 stores each address's response with its own headers, and each campaign and partner has its own address,
 so no campaign's header is ever served for another's; a publish starts a new cache generation, so a
 partner removed from the list can no longer frame the form once the page is published.
@@ -28,7 +28,7 @@ partner removed from the list can no longer frame the form once the page is publ
 Cookies, CSRF and SameSite. A form in a frame of another site is a third-party context: browsers do not
 send this site's `SameSite=Lax` cookies there (and Chromium is phasing out third-party cookies), so
 Django's CSRF cookie and token cannot work in it. The embedded form does not need them, for the same reason
-the site's own petition does not (campaigns.origin): signing reads no cookie, and a post is accepted when
+the site's own petition does not (serving.origin): signing reads no cookie, and a post is accepted when
 the browser says it comes from this site. The framed document is this site's, so its post carries
 `Origin: <this site>` and `Sec-Fetch-Site: same-origin`; a page on another site posting at the form
 directly carries its own origin and is refused as before. The thank-you state is an address, not a
@@ -55,7 +55,7 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Orderable
 
-from home.site_address import DEFAULT_PORTS
+from serving.site_address import DEFAULT_PORTS
 
 # Hosts a partner may list with plain http: this machine, for trying the snippet out locally.
 LOOPBACK_HOSTS = frozenset(("localhost", "127.0.0.1", "[::1]"))

@@ -101,7 +101,7 @@ class SignerEmailValidator(EmailValidator):
     """Addresses a mail system can deliver to, which is more than Django's validator accepts.
 
     - The mailbox name may be in any script (`josé@`, `用户@`), as SMTPUTF8 mail systems deliver
-      (campaigns/mail.py sends such mail); ASCII names follow Django's rules.
+      (ops/mail.py sends such mail); ASCII names follow Django's rules.
     - The domain may be internationalised (`bücher.example`); it must convert to its ASCII form
       (`xn--bcher-kva.example`), which is what mail travels to.
     - No `localhost` and no IP address in brackets: the site's own mail server must not be sent

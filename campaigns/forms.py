@@ -1,6 +1,6 @@
 """The signing form, built for each campaign page from its settings and its editor-defined extra questions.
 
-It only validates input. What happens to a valid signature is decided in campaigns.signatures.
+It only validates input. What happens to a valid signature is decided in campaigns.signing.
 """
 
 from django import forms
@@ -14,7 +14,7 @@ from django_countries import countries
 from wagtail.contrib.forms.forms import BaseForm, FormBuilder
 
 from campaigns.formfields import MultiLineTextField, SignerEmailField, SingleLineTextField
-from campaigns.signatures import HONEYPOT_FIELD, NOT_QUESTIONS, REFERRER_FIELD, UTM_FIELDS
+from campaigns.signer_fields import HONEYPOT_FIELD, NOT_QUESTIONS, REFERRER_FIELD, UTM_FIELDS
 
 # The longest answer an extra question takes: one line, a text (as long as a comment may be), a number.
 ANSWER_MAX_LENGTH = 255
@@ -99,32 +99,6 @@ class SignatureForm(BaseForm):
 
     def honeypot(self):
         return self[HONEYPOT_FIELD]
-
-    def _clean_fields(self):
-        """Django's own cleaning of each field, less the BoundField it makes for every field only to read the
-        field's value from the data. A signature cleans 13 fields, most of them hidden and empty, and a valid
-        form is never shown again: the BoundFields were a quarter of its validation. Fields that need one
-        (disabled, files, a clean_<name> method) are cleaned Django's way, and rendering the form with its
-        errors makes them as usual."""
-        for name, field in self.fields.items():
-            if field.disabled or hasattr(self, f"clean_{name}") or isinstance(field, forms.FileField):
-                self._clean_bound_field(name, self[name])
-                continue
-            try:
-                self.cleaned_data[name] = field.clean(
-                    field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
-                )
-            except forms.ValidationError as error:
-                self.add_error(name, error)
-
-    def _clean_bound_field(self, name, bound_field):
-        """One field, cleaned as Django's BaseForm._clean_fields does."""
-        try:
-            self.cleaned_data[name] = bound_field.field._clean_bound_field(bound_field)
-            if hasattr(self, f"clean_{name}"):
-                self.cleaned_data[name] = getattr(self, f"clean_{name}")()
-        except forms.ValidationError as error:
-            self.add_error(name, error)
 
 
 def _text(label, max_length, autocomplete, required, widget=forms.TextInput):
@@ -249,7 +223,7 @@ class PetitionFormBuilder(FormBuilder):
         return fields
 
     def consent_boxes(self):
-        """The unticked boxes the page switches on beside the newsletter's (campaigns.signatures stores what
+        """The unticked boxes the page switches on beside the newsletter's (campaigns.signing stores what
         each said when ticked)."""
         page = self.page
         fields = {}

@@ -20,17 +20,7 @@ a second per process instead of one per signature. A goal crossed between two lo
 one, and whenever the campaign's summary is opened (which reads the count anyway).
 """
 
-import time
 from decimal import Decimal
-
-from django.db import models
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
-
-from campaigns import events, signatures
-
-# Seconds between two looks at one campaign's goals after signatures, in each process.
-CHECK_INTERVAL = 1.0
 
 # The goal steps up once the count reaches this share of it.
 STEP_UP_AT = Decimal("0.9")
@@ -68,73 +58,3 @@ def goals_reached(goal, count, steps_up):
             break
         goal = next_round_number(goal)
     return reached
-
-
-class Milestone(models.Model):
-    """A goal a campaign reached (all its languages together), and when it was first seen reached."""
-
-    campaign_key = models.UUIDField(_("campaign"), editable=False)
-    goal = models.PositiveBigIntegerField(_("goal"))
-    reached_at = models.DateTimeField(_("reached at"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("milestone")
-        verbose_name_plural = _("milestones")
-        ordering = ["campaign_key", "goal"]
-        constraints = [
-            models.UniqueConstraint(fields=["campaign_key", "goal"], name="one_milestone_per_goal")
-        ]
-
-    def __str__(self):
-        return f"{self.campaign_key}: {self.goal} at {self.reached_at:%Y-%m-%d %H:%M}"
-
-
-# {(campaign key, goal, steps up): the highest goal this process has recorded}: a signature that crosses no
-# new goal costs no write. Keyed by the page's settings too, so a goal the editor changes is seen afresh.
-# Another process may have recorded it too: the unique constraint keeps one row.
-_recorded = {}
-
-
-def record_milestones(page, count):
-    """Record the goals `count` has reached on `page` (a locale variant: its goal and setting) that are not
-    yet recorded. Idempotent and safe when concurrent: rows already there are left as they are."""
-    reached = goals_reached(page.signature_goal, count, page.goal_steps_up)
-    memo_key = (page.translation_key, page.signature_goal, page.goal_steps_up)
-    known = _recorded.get(memo_key, 0)
-    new = [goal for goal in reached if goal > known]
-    if not new:
-        return []
-    Milestone.objects.bulk_create(
-        [Milestone(campaign_key=page.translation_key, goal=goal) for goal in new], ignore_conflicts=True
-    )
-    _recorded[memo_key] = max(reached)
-    return new
-
-
-def milestones(campaign_key):
-    """A campaign's milestones, the first reached first."""
-    return list(Milestone.objects.filter(campaign_key=campaign_key).order_by("goal"))
-
-
-# {campaign key: monotonic time of this process's last look at its goals after a signature}
-_last_look = {}
-
-
-def _on_signed(signature, page, **kwargs):
-    if not signature.counted:  # it counts once confirmed
-        return
-    now = time.monotonic()
-    if now - _last_look.get(page.translation_key, -CHECK_INTERVAL) < CHECK_INTERVAL:
-        return
-    _last_look[page.translation_key] = now
-    record_milestones(page, signatures.signature_count(page.translation_key))
-
-
-def _on_confirmed(signature, **kwargs):
-    page = signature.page.specific
-    record_milestones(page, signatures.signature_count(page.translation_key))
-
-
-def connect():
-    events.signed.connect(_on_signed, dispatch_uid="goals-milestones-signed")
-    events.confirmed.connect(_on_confirmed, dispatch_uid="goals-milestones-confirmed")

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 def default_consent_text(language_code, organisation=None):
@@ -61,3 +62,17 @@ def closing_moment(moment):
     '31 January 2027, 23:59 GMT' (en-GB), '31. Januar 2027, 23:59 GMT' (de)."""
     local = timezone.localtime(moment)
     return f"{date_format(local, 'DATE_FORMAT')}, {time_format(local, 'TIME_FORMAT')} {local.tzname()}"
+
+
+def closing_notice(page, now=None):
+    """ "Closes in 3 days", "Closes tomorrow" or "Closes today" for an open campaign with a closing date, in
+    the site's time zone (days are calendar days there); None when there is nothing to say."""
+    if page.closing_date is None or not page.is_open:
+        return None
+    now = timezone.localtime(now or timezone.now())
+    days = (timezone.localtime(page.closing_date).date() - now.date()).days
+    if days <= 0:
+        return _("Closes today")
+    if days == 1:
+        return _("Closes tomorrow")
+    return ngettext("Closes in %(days)d day", "Closes in %(days)d days", days) % {"days": days}

@@ -14,6 +14,7 @@ from wagtail.admin.panels import Panel
 
 from campaigns import new_campaigns
 from campaigns.copying import CHECKED_FIELDS, copied_words, free_address, make_room, unpublished_draft_at
+from campaigns.embedding import snippets
 from campaigns.translation_wording import WORDING_FIELDS, untranslated_wording
 
 # The page editor's buttons that make a page public now or ask for it to be: a draft may stay untranslated.
@@ -35,7 +36,6 @@ class EmbedSnippetPanel(Panel):
             js = ["js/admin-copy.js"]  # the Copy buttons
 
         def get_context_data(self, parent_context=None):
-            from campaigns.embedding import snippets
 
             context = super().get_context_data(parent_context)
             context["snippets"] = snippets(self.instance) if self.instance.pk else []

@@ -16,17 +16,16 @@ from django.utils import timezone
 from wagtail.models import PageLogEntry
 
 from campaigns import events
-from campaigns.confirmation import add_deleted_unconfirmed
-from campaigns.pages import CampaignPage
-from campaigns.signatures import CONFIRMATION_MAX_AGE, Signature, normalise_email
+from campaigns.confirmation import CONFIRMATION_MAX_AGE
+from campaigns.models.counter import add_deleted_unconfirmed
+from campaigns.models.pages import CampaignPage
+from campaigns.models.signature import UNCONFIRMED_GRACE, Signature
+from campaigns.signing import normalise_email
 
 logger = logging.getLogger(__name__)
 
 # Rows anonymised per UPDATE, or deleted per transaction: keeps each statement's locks and undo log small.
 ANONYMISE_BATCH = 5000
-# How long an unconfirmed signature outlives its last confirmation link: room for a mail queue running
-# late (the link's clock starts when the mail is written) and for the daily cron's own schedule.
-UNCONFIRMED_GRACE = timedelta(days=1)
 
 
 def erase_signatures(signatures):

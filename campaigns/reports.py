@@ -14,9 +14,9 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django_countries import countries
 
-from campaigns.confirmation import deleted_unconfirmed_counts
-from campaigns.pages import CampaignPage
-from campaigns.signatures import Signature, signature_count, stored_counts
+from campaigns.models.counter import deleted_unconfirmed_counts, signature_count, stored_counts
+from campaigns.models.pages import CampaignPage
+from campaigns.models.signature import Signature
 
 # Signatures that were mailed a confirmation link: those waiting (with a key) and those confirmed (an
 # anonymised one has lost its key but keeps its confirmation time).

@@ -2,6 +2,9 @@
 
 from wagtail.signals import copy_for_translation_done, page_published
 
+from campaigns.embedding import EmbedPartner
+from campaigns.models.pages import CampaignPage
+
 
 def copy_campaign_wide_fields(sender, instance, **kwargs):
     """When a campaign is published, give its other language versions the same open/closed settings.
@@ -19,7 +22,6 @@ def copy_campaign_wide_fields(sender, instance, **kwargs):
 def copy_embed_partners(page, others):
     """The partner sites allowed to frame the petition are one list for all languages: a partner removed in
     one language can frame none of them once the page is published (campaigns.embedding)."""
-    from campaigns.embedding import EmbedPartner
 
     listed = [(partner.name, partner.origin) for partner in page.embed_partners.all()]
     other_pks = list(others.values_list("pk", flat=True))
@@ -36,8 +38,6 @@ def copy_embed_partners(page, others):
 def keep_delivery_on_translations(sender, source_obj, target_obj, **kwargs):
     """A new translation is the same campaign: it keeps the fields a copy made in the admin (a new campaign)
     leaves out (CampaignPage.NOT_COPIED_TO_NEW_CAMPAIGNS), so publishing it does not undo a delivery."""
-    from campaigns.pages import CampaignPage
-
     if not isinstance(target_obj, CampaignPage):
         return
     names = CampaignPage.NOT_COPIED_TO_NEW_CAMPAIGNS
@@ -50,7 +50,6 @@ def keep_delivery_on_translations(sender, source_obj, target_obj, **kwargs):
 
 
 def connect():
-    from campaigns.pages import CampaignPage
 
     page_published.connect(
         copy_campaign_wide_fields, sender=CampaignPage, dispatch_uid="campaign-wide-fields"

@@ -1,12 +1,12 @@
 """Social proof and urgency: each campaign's count and goal on its card, the closing date as a deadline,
 and the latest signers by first name and country.
 
-Freshness, with the page cache (home.pagecache) in front:
+Freshness, with the page cache (serving.pagecache) in front:
 - Cards (campaign list, home page) carry their counts in the cached HTML. A cached page is served for at most
   pagecache.FRESH + STALE seconds (10), so a card's count is at most that old; the whole list's counts are one
   grouped sum over the counter rows (`with_counts`), never a query per card.
 - The closing notice ("Closes in 3 days") is rendered in the cached HTML too: a cached page never outlives the
-  next closing date (home.site_structure.next_change_at), and 10 seconds cannot move a day.
+  next closing date (serving.site_structure.next_change_at), and 10 seconds cannot move a day.
 - The latest signers are never in the cached HTML: names are personal data, and a cached page lives on in a
   CDN's `stale-if-error` copy for a day. They come from a small JSON endpoint (campaigns.views.latest_signers)
   that the page's script asks, cached for COUNT_FRESH seconds and forgotten at once when signers are erased
@@ -14,52 +14,23 @@ Freshness, with the page cache (home.pagecache) in front:
 """
 
 from django.core.cache import cache
-from django.db.models import Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from campaigns import events
-from campaigns.signatures import Signature, SignatureCounter
+from campaigns.models.counter import with_counts
+from campaigns.models.signature import Signature
+from campaigns.new_campaigns import closing_notice
+
+__all__ = [
+    "closing_notice",
+    "with_counts",
+    "latest_signers",
+    "signer_line",
+    "forget_latest_signers",
+    "connect",
+]
 
 LATEST_SIGNERS = 5
-
-
-def with_counts(campaigns):
-    """Give each campaign page `card_count` and `card_goal` (its card shows them), from one query. (Not
-    `signature_goal`: that is the editor's field, which the goal shown may have stepped up from.)
-
-    `campaigns` are CampaignPages (any mix of locales: a campaign's count is the same in all of them).
-    Returns the same objects, in the same order."""
-    campaigns = [campaign for campaign in campaigns if campaign is not None]
-    keys = {campaign.translation_key for campaign in campaigns}
-    counts = {}
-    if keys:
-        counts = dict(
-            SignatureCounter.objects.filter(campaign_key__in=keys)
-            .values("campaign_key")
-            .annotate(n=Sum("count"))
-            .values_list("campaign_key", "n")
-            .order_by()
-        )
-    for campaign in campaigns:
-        campaign.card_count = counts.get(campaign.translation_key) or 0
-        campaign.card_goal = campaign.current_goal(campaign.card_count)
-    return campaigns
-
-
-def closing_notice(page, now=None):
-    """ "Closes in 3 days", "Closes tomorrow" or "Closes today" for an open campaign with a closing date, in
-    the site's time zone (days are calendar days there); None when there is nothing to say."""
-    if page.closing_date is None or not page.is_open:
-        return None
-    now = timezone.localtime(now or timezone.now())
-    days = (timezone.localtime(page.closing_date).date() - now.date()).days
-    if days <= 0:
-        return _("Closes today")
-    if days == 1:
-        return _("Closes tomorrow")
-    return ngettext("Closes in %(days)d day", "Closes in %(days)d days", days) % {"days": days}
 
 
 def _cache_key(campaign_key):

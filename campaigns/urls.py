@@ -4,29 +4,30 @@ page route."""
 from django.urls import path, re_path
 from wagtail.urls import serve_pattern
 
-from campaigns import social_proof_views, views
+from campaigns.views import confirmation, embed, petition, social_proof
+from serving import views as serving_views
 
 app_name = "campaigns"
 
 urlpatterns = [
-    path("sign/confirm/again/", views.resend_confirmation, name="resend_confirmation"),
-    path("sign/confirm/<str:token>/", views.confirm, name="confirm"),
-    path("api/campaigns/<uuid:campaign_key>/count/", views.signature_count, name="signature_count"),
+    path("sign/confirm/again/", confirmation.resend_confirmation, name="resend_confirmation"),
+    path("sign/confirm/<str:token>/", confirmation.confirm, name="confirm"),
+    path("api/campaigns/<uuid:campaign_key>/count/", petition.signature_count, name="signature_count"),
     path(
         "api/campaigns/<uuid:campaign_key>/latest-signers/",
-        social_proof_views.latest_signers,
+        social_proof.latest_signers,
         name="latest_signers",
     ),
     # The petition in a partner's frame (campaigns.embedding): the snippet's address, and each partner's.
-    path("embed/<uuid:campaign_key>/", views.embed, name="embed"),
-    path("embed/<uuid:campaign_key>/thank-you/", views.embed_thank_you, name="embed_thank_you"),
-    path("embed/<uuid:campaign_key>/from/<str:partner>/", views.embed, name="embed_partner"),
+    path("embed/<uuid:campaign_key>/", embed.embed, name="embed"),
+    path("embed/<uuid:campaign_key>/thank-you/", embed.embed_thank_you, name="embed_thank_you"),
+    path("embed/<uuid:campaign_key>/from/<str:partner>/", embed.embed, name="embed_partner"),
     path(
         "embed/<uuid:campaign_key>/from/<str:partner>/thank-you/",
-        views.embed_thank_you,
+        embed.embed_thank_you,
         name="embed_partner_thank_you",
     ),
     # Wagtail's page route again, so that campaign pages take posts without a CSRF token (see
-    # views.serve_page); Wagtail's own /_util/ views (page passwords, login) are left to it.
-    re_path(serve_pattern.replace("^", "^(?!_util/)", 1), views.serve_page, name="serve_page"),
+    # serving.views.serve_page); Wagtail's own /_util/ views (page passwords, login) are left to it.
+    re_path(serve_pattern.replace("^", "^(?!_util/)", 1), serving_views.serve_page, name="serve_page"),
 ]

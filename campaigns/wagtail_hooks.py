@@ -24,8 +24,8 @@ from campaigns.admin.buttons import summary_button
 from campaigns.admin.listing import SignatureAdmin
 from campaigns.admin.panels import OpenCampaignsPanel
 from campaigns.copying import copied_words, record_copy
-from campaigns.pages import CampaignPage
-from campaigns.signatures import VIEW_SIGNATURES
+from campaigns.models.pages import CampaignPage
+from campaigns.models.signature import VIEW_SIGNATURES
 
 modeladmin_register(SignatureAdmin)
 

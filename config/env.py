@@ -54,7 +54,7 @@ VARIABLES = [
     Var(
         "DATABASE_REPLICA_URL",
         None,
-        "A PostgreSQL read replica of DATABASE_URL: public pages and the API read from it (config/dbrouter.py).",
+        "A PostgreSQL read replica of DATABASE_URL: public pages and the API read from it (ops/dbrouter.py).",
     ),
     Var(
         "DATABASE_PREPARED_STATEMENTS",

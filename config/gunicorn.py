@@ -50,6 +50,7 @@ preload_app = True
 def when_ready(server):
     """Once, in the master, after the app is loaded and before any worker is forked: render the pages a spike
     lands on, so that every worker starts warm (ops/warmup.py)."""
+    # Imported here: gunicorn reads this file before Django is set up, and the warm-up imports models.
     from ops.warmup import warm_up
 
     warm_up(server.app.wsgi())

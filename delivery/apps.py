@@ -8,6 +8,7 @@ class DeliveryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # Imported in ready(), as Django's app loading requires: these modules import models.
         from delivery import documents
 
         documents.connect()

@@ -25,8 +25,8 @@ from django_countries import countries
 from django_tasks import task
 
 from campaigns import events
-from campaigns.pages import CampaignPage
-from campaigns.signatures import Signature
+from campaigns.models.pages import CampaignPage
+from campaigns.models.signature import Signature
 from delivery import pdf
 from delivery.models import DOCUMENT_KEPT, DocumentPart, PetitionDocument
 

@@ -9,7 +9,7 @@ publishing it later keeps the delivery rather than undoing it.
 
 from django.db import transaction
 
-from campaigns.pages import CampaignPage
+from campaigns.models.pages import CampaignPage
 
 
 def mark_delivered(campaign_key, delivered_on, delivered_to, user):

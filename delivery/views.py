@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 
 from campaigns.admin.views import SignatureAdminMixin
-from campaigns.pages import CampaignPage
-from campaigns.signatures import signature_count
+from campaigns.models.counter import signature_count
+from campaigns.models.pages import CampaignPage
 from delivery import documents, marking
 from delivery.forms import DeliveredForm, DocumentForm
 from delivery.models import PetitionDocument

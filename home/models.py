@@ -9,7 +9,8 @@ from wagtail.search import index
 
 from campaigns import social_proof
 from campaigns.blocks import RICH_TEXT_FEATURES
-from home import site_structure
+from campaigns.models.pages import CampaignPage
+from serving import site_structure
 
 
 class HomePage(site_structure.KnownRestrictionsMixin, Page):
@@ -50,8 +51,6 @@ class HomePage(site_structure.KnownRestrictionsMixin, Page):
         verbose_name = _("home page")
 
     def open_campaigns(self):
-        from campaigns.pages import CampaignPage
-
         return [campaign for campaign in CampaignPage.listed_under(self) if campaign.is_open]
 
     def get_context(self, request, *args, **kwargs):

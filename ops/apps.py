@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.core.signals import request_finished
 from django.utils.translation import gettext_lazy as _
+
+from ops.middleware import forget_request_id
 
 
 class OpsConfig(AppConfig):
@@ -11,10 +14,8 @@ class OpsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.core.signals import request_finished
-
+        # Imported in ready(), as Django's app loading requires: these modules import models.
         from ops import tasks
-        from ops.middleware import forget_request_id
 
         tasks.connect()
         request_finished.connect(forget_request_id, dispatch_uid="ops-forget-request-id")

@@ -25,6 +25,7 @@ from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError, RedisError
 
+from ops import process_memory
 from ops.throttle import ThrottledWarning
 
 RETRY_INTERVAL = 5.0
@@ -74,7 +75,7 @@ class Breaker:
             return was_open
 
 
-_breakers = {}
+_breakers = process_memory.remembered("ops.cache.breakers", {})
 _breakers_lock = threading.Lock()
 
 

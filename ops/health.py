@@ -22,9 +22,9 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Case, F, Min, When
 from django.http import JsonResponse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult, get_date_max
 
-from config import dbrouter
-from ops import tasks
+from ops import dbrouter, tasks
 
 # A probe key of this process's own, so processes checking at once do not read each other's value.
 CACHE_PROBE_KEY = f"readyz:{socket.gethostname()}:{os.getpid()}"
@@ -85,7 +85,6 @@ def check_tasks():
         return {"ok": True, "queue": "immediate"}
 
     def queue_state():
-        from django_tasks_db.models import DBTaskResult, get_date_max
 
         due = Case(When(run_after=get_date_max(), then=F("enqueued_at")), default=F("run_after"))
         oldest = DBTaskResult.objects.ready().aggregate(oldest=Min(due))["oldest"]

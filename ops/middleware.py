@@ -3,10 +3,8 @@ may do (Content-Security-Policy and Permissions-Policy)."""
 
 import re
 import uuid
-from dataclasses import asdict
 
-from csp.middleware import CheckableLazyObject, CSPMiddleware
-from csp.utils import build_policy
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 
 from ops.logs import REQUEST_ID
@@ -49,41 +47,7 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp's policy (settings.CONTENT_SECURITY_POLICY) on every page; on the Wagtail admin's pages
     the directives in settings.ADMIN_CONTENT_SECURITY_POLICY replace the public ones: the admin needs inline
     scripts and styles and frames its own previews, the public site needs none of that.
-
-    django-csp builds the header from the settings for every response (a twentieth of a signature's CPU in a
-    profile), although almost every response gets the same one: a public page that asked for no nonce and
-    no change of its own (the embedded petition's `frame-ancestors` is such a change). That header is built
-    once per policy setting; every other response is django-csp's to build as before.
     """
-
-    _ADJUSTMENTS = (
-        *("_csp_config", "_csp_update", "_csp_replace", "_csp_exempt"),
-        *("_csp_config_ro", "_csp_update_ro", "_csp_replace_ro", "_csp_exempt_ro"),
-    )
-
-    def __init__(self, get_response):
-        super().__init__(get_response)
-        self._plain = (None, None)  # (the policy setting it was built from, the header)
-
-    def process_response(self, request, response):
-        if (
-            getattr(request, "_csp_nonce", None) is not None
-            or getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
-            or settings.CONTENT_SECURITY_POLICY.get("EXCLUDE_URL_PREFIXES")
-            or any(getattr(response, name, None) for name in self._ADJUSTMENTS)
-            or (settings.DEBUG and response.status_code in (404, 500))
-            or is_admin(request)
-        ):
-            return super().process_response(request, response)
-        policy, header = self._plain
-        if policy is not settings.CONTENT_SECURITY_POLICY:  # built once, again if the setting is replaced
-            header = build_policy(**asdict(self.get_policy_parts(request, response)))
-            self._plain = (settings.CONTENT_SECURITY_POLICY, header)
-        if header and "Content-Security-Policy" not in response:
-            response["Content-Security-Policy"] = header
-        # As django-csp does: a nonce asked for after the header is written is an error, not a silent gap.
-        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
-        return response
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only)

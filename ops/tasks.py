@@ -14,7 +14,7 @@ stays "running" for ever. This module adds the two things production needs, on d
 
 Delivery is at least once: a worker killed between sending a mail and recording it sends it again.
 Every task here is a mail whose arguments are ids, so running one twice is harmless, at worst a duplicate
-with the same Message-ID as the first (campaigns.mail.message_id, from the task's id), which relays and
+with the same Message-ID as the first (ops.mail.message_id, from the task's id), which relays and
 mailboxes that keep Message-IDs drop.
 """
 
@@ -36,10 +36,14 @@ from django.db import (
     transaction,
 )
 from django.db.models.signals import post_save, pre_save
+from django.db.models.sql.subqueries import InsertQuery
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task_backends
 from django_tasks.signals import task_finished
 from django_tasks_db import DatabaseBackend as DatabaseQueue
+from django_tasks_db.models import DBTaskResult
+
+from ops import process_memory
 
 logger = logging.getLogger(__name__)
 
@@ -53,9 +57,7 @@ MAX_DELAY = 3600
 
 
 def uses_database_queue():
-    from django_tasks_db import DatabaseBackend
-
-    return isinstance(task_backends["default"], DatabaseBackend)
+    return isinstance(task_backends["default"], DatabaseQueue)
 
 
 def retry_delay(attempt):
@@ -92,8 +94,6 @@ def retry_failed_task(sender, task_result, **kwargs):
         )
         return
     delay = retry_delay(attempt)
-    from django_tasks_db.models import DBTaskResult
-
     try:
         DBTaskResult.objects.filter(pk=db_result.pk, status=TaskResultStatus.FAILED).update(
             status=TaskResultStatus.READY,
@@ -118,8 +118,6 @@ def requeue_abandoned():
     """Put back in the queue every task that has been "running" for longer than TASK_TIMEOUT: its worker is
     gone. Tasks that already had all their attempts are marked failed instead. Returns how many were requeued.
     """
-    from django_tasks_db.models import DBTaskResult
-
     now = timezone.now()
     requeued = 0
     with transaction.atomic():
@@ -176,7 +174,6 @@ class Failing:
 
 def failing_summary():
     """What an operator needs to know about failing tasks (no arguments, no messages: nothing personal)."""
-    from django_tasks_db.models import DBTaskResult
 
     failed_at_least_once = DBTaskResult.objects.exclude(exception_class_path="")
     retrying = failed_at_least_once.filter(status=TaskResultStatus.READY)
@@ -196,7 +193,7 @@ def connect():
 
 class DatabaseBackend(DatabaseQueue):
     """django-tasks-db's queue, except that a task's row is stored by an INSERT that Django compiled once per
-    process. Every signing queues one task (campaigns.signatures.follow_up), and `objects.create()` compiled
+    process. Every signing queues one task (campaigns.signing.follow_up), and `objects.create()` compiled
     the same statement through the ORM for each: 23.5 % of a signing request's Python CPU went to queuing its
     task (py-spy --gil on gunicorn's workers, production settings, `make bench`'s signing load). The row is the
     one `create()` stores (the model's defaults, `enqueued_at` filled as auto_now_add does), with the same
@@ -235,13 +232,10 @@ class DatabaseBackend(DatabaseQueue):
 
 
 # {(database alias, vendor): (the task row's INSERT, its fields)}
-_task_inserts = {}
+_task_inserts = process_memory.remembered("ops.tasks.task_inserts", {})
 
 
 def _compile_task_insert(connection):
-    from django.db.models.sql.subqueries import InsertQuery
-    from django_tasks_db.models import DBTaskResult
-
     fields = list(
         DBTaskResult._meta.local_concrete_fields
     )  # the id too: a UUID made here, not by the database

@@ -7,9 +7,11 @@ that makes them itself spends its first second or so on them: a page view then t
 few, and a first signature 170 ms instead of 2 (measured in-process; `make bench` saw it in its slowest
 hundredth, and production sees it after every deploy and every recycled worker).
 
-So before the fork the master renders each language's home page and campaign list, the campaigns published
-last (their page and thank-you state) and validates one signing form, through the whole middleware stack,
-uncached, as an anonymous visitor. The workers inherit the result. Nothing is written: the renders bypass the
+So before the fork the master renders each language's home page and the pages right below it (the campaign
+list), the pages that take posts published last (the petitions: their page and the routes they name in
+`warm_up_routes`, the thank-you state) and has the latest one check a typical post (`warm_up_post`: the
+signing form validated, nothing stored), through the whole middleware stack, uncached, as an anonymous
+visitor. It knows pages only through Wagtail and those two documented attributes, so ops imports no app. The workers inherit the result. Nothing is written: the renders bypass the
 page cache, and the form is only validated. If the database is not reachable yet, the workers start cold, as
 before, and a warning says so.
 """
@@ -23,34 +25,24 @@ from django.conf import settings
 from django.core.handlers.wsgi import WSGIRequest
 from django.db import connections
 from django.http.request import validate_host
-
-from campaigns.forms import likely_country
-from campaigns.pages import CampaignIndexPage, CampaignPage
-from home.models import HomePage
+from wagtail.models import Page, get_page_models
 
 logger = logging.getLogger(__name__)
 
-# The campaigns published last, across languages, whose pages are rendered: the ones a spike lands on.
-CAMPAIGNS = 10
+# The pages taking posts (petitions) published last, across languages, that are rendered: a spike lands there.
+LATEST = 10
 # A query string the page cache does not ignore: the page is rendered, not read from the cache.
 UNCACHED = "warm-up=1"
-# What the signing form is validated with: every kind of field a signer fills in.
-SIGNER = {
-    "first_name": "Ada",
-    "last_name": "Lovelace",
-    "email": "warm-up@example.org",
-    "postal_code": "10001",
-}
 
 
 def warm_up(application):
     """Serve `application` (the WSGI app) the requests above; never raises."""
     try:
-        campaigns = _campaigns()
-        for root_url, path in _paths(campaigns):
+        latest = _latest_taking_posts()
+        for root_url, path in _paths(latest):
             application(_environ(root_url, path), _ignore).close()  # as a server does: request_finished
-        for campaign in campaigns[:1]:
-            _validate_a_signature(campaign)
+        for page in latest[:1]:
+            _check_a_post(page)
     except Exception:
         logger.warning("Warming up failed: each worker warms itself up as it serves.", exc_info=True)
     finally:
@@ -58,21 +50,25 @@ def warm_up(application):
         connections.close_all()
 
 
-def _campaigns():
-    return list(CampaignPage.objects.live().public().order_by("-last_published_at")[:CAMPAIGNS])
+def _latest_taking_posts():
+    models = [model for model in get_page_models() if getattr(model, "takes_posts", False)]
+    pages = Page.objects.live().public().type(*models).order_by("-last_published_at")[:LATEST]
+    return [page.specific for page in pages] if models else []
 
 
-def _paths(campaigns):
+def _paths(latest):
     """(root URL, path) of every page to render, each on its own site."""
     paths = []
-    for page in [*HomePage.objects.live().public(), *CampaignIndexPage.objects.live().public(), *campaigns]:
+    taking_posts = {page.pk for page in latest}
+    homes_and_lists = Page.objects.live().public().filter(depth__in=(2, 3)).exclude(pk__in=taking_posts)
+    for page in [*homes_and_lists.order_by("depth", "path"), *latest]:
         parts = page.get_url_parts()
         if parts is None or not validate_host(urlsplit(parts[1]).hostname or "", settings.ALLOWED_HOSTS):
             continue  # not routable, or on a site this server does not answer for
         _site, root_url, path = parts
         paths.append((root_url, path))
-        if isinstance(page, CampaignPage):
-            paths.append((root_url, path + page.reverse_subpage("thank_you")))
+        for route in getattr(page, "warm_up_routes", ()):
+            paths.append((root_url, path + page.reverse_subpage(route)))
     return paths
 
 
@@ -97,11 +93,9 @@ def _ignore(status, headers, exc_info=None):
     return lambda data: None
 
 
-def _validate_a_signature(campaign):
-    parts = campaign.get_url_parts()
-    if parts is None:
+def _check_a_post(page):
+    parts = page.get_url_parts()
+    if parts is None or not hasattr(page, "warm_up_post"):
         return
     _site, root_url, path = parts
-    request = WSGIRequest(_environ(root_url, path, method="POST"))
-    data = {**SIGNER, "country": likely_country(campaign.locale.language_code) or "US"}
-    campaign.petition_form(request, data).is_valid()
+    page.warm_up_post(WSGIRequest(_environ(root_url, path, method="POST")))

@@ -7,10 +7,12 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from wagtail.models import Locale, Page, Site
 
-from campaigns.pages import CampaignIndexPage, CampaignPage
-from campaigns.signatures import Signature, SignatureCounter, new_confirmation_key
-from home.apps import ensure_locales
+from campaigns.confirmation import new_confirmation_key
+from campaigns.models.counter import SignatureCounter
+from campaigns.models.pages import CampaignIndexPage, CampaignPage
+from campaigns.models.signature import Signature
 from home.models import HomePage
+from serving.apps import ensure_locales
 
 
 def build_site(**kwargs):

@@ -59,17 +59,12 @@ def _fresh_cache():
     """Each test starts with an empty cache: no page, rate-limit window or site generation of another test."""
     from django.core.cache import cache
 
-    from campaigns import goals, ratelimit
-    from home import generation, pagecache, site_structure
-    from ops import cache as resilient
+    from ops import process_memory
 
-    resilient._breakers.clear()  # no Redis is taken to be down because another test stopped its own
+    # No Redis taken to be down because another test stopped its own, no page, generation, structure, count
+    # or milestone another test left in this process's memory.
+    process_memory.forget_all()
     cache.clear()
-    goals._recorded.clear()
-    generation._known = None
-    ratelimit._memory.clear()
-    pagecache._local.clear()
-    site_structure._current = None
     yield
     cache.clear()
 

@@ -49,7 +49,7 @@ from wagtail.models import Collection, Locale, Page, Site, Task, UploadedFile, W
 from wagtail_localize.models import OverridableSegment, StringSegment, Translation, TranslationSource
 from wagtail_localize.operations import TranslationCreator
 
-from campaigns.signatures import Signature
+from campaigns.models.signature import Signature
 from delivery.models import PetitionDocument
 from tests.builders import build_campaign, build_index, build_signature, build_site
 from updates.models import Delivery as UpdateDelivery

@@ -24,9 +24,10 @@ from hypothesis import strategies as st
 
 from campaigns.embedding import EmbedPartner
 from campaigns.forms import ANSWER_MAX_LENGTH, TEXT_MAX_LENGTH
-from campaigns.pages import CampaignFormField
-from campaigns.signatures import SIGNER_FIELDS, UTM_FIELDS, Signature
-from home.middleware import PUBLIC_BODY_LIMIT
+from campaigns.models.pages import CampaignFormField
+from campaigns.models.signature import Signature
+from campaigns.signer_fields import SIGNER_FIELDS, UTM_FIELDS
+from serving.middleware import PUBLIC_BODY_LIMIT
 from tests.builders import build_campaign, build_index, build_site
 
 pytestmark = [

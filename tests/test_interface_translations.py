@@ -17,7 +17,7 @@ from django_countries import Countries
 from django_countries.data import COUNTRIES
 from wagtail.rich_text import RichText
 
-from campaigns import ratelimit
+from ops import process_memory
 from tests.builders import build_campaign, build_index, build_site, set_count, translate
 
 pytestmark = pytest.mark.django_db
@@ -208,7 +208,7 @@ def visit_everything(client, pages, settings):
     assert len(mail.outbox) == 3
     # One attempt too many gets the 429 page.
     settings.SIGN_RATE_LIMIT = "1/10m"
-    ratelimit._memory.clear()
+    process_memory.forget_all()
     client.post(campaign.url, SIGNER, HTTP_ORIGIN=ORIGIN)
     assert client.post(campaign.url, SIGNER, HTTP_ORIGIN=ORIGIN, HTTP_ACCEPT="text/html").status_code == 429
     return responses, mail.outbox

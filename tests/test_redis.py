@@ -11,8 +11,9 @@ import redis
 from django.test import Client
 
 from campaigns import ratelimit
-from campaigns.signatures import Signature
+from campaigns.models.signature import Signature
 from ops import cache as resilient
+from ops import process_memory
 from tests.builders import build_campaign, build_index, build_site
 from tests.conftest import REDIS_URL
 
@@ -42,9 +43,9 @@ def test_the_rate_limit_is_shared_by_processes_through_redis(shared_redis, setti
     first, second = Client(), Client()
 
     assert sign(first, campaign, 1).status_code == 303
-    ratelimit._memory.clear()
+    process_memory.forget_all()
     assert sign(second, campaign, 2).status_code == 303
-    ratelimit._memory.clear()
+    process_memory.forget_all()
     assert sign(first, campaign, 3).status_code == 429
     assert Signature.objects.count() == 2
 
@@ -77,7 +78,7 @@ def test_a_reply_lost_midway_never_shifts_the_counts_that_follow(shared_redis, s
         assert (
             ratelimit.seconds_until_allowed("client-a") == 0
         )  # 2 attempts, counted in Redis; memory meanwhile
-    ratelimit._memory.clear()
+    process_memory.forget_all()
 
     assert ratelimit.seconds_until_allowed("client-b") == 0  # Redis's answer for client-b, not the lost one
     assert ratelimit.seconds_until_allowed("client-a") == 0  # 3 attempts
@@ -153,7 +154,7 @@ def test_signatures_are_taken_while_redis_is_down_and_it_is_used_again_when_back
     monkeypatch.setattr(resilient, "RETRY_INTERVAL", 0)  # Redis is tried again as soon as it is back
     settings.REDIS_URL = f"redis://127.0.0.1:{port}/0"
     settings.SIGN_RATE_LIMIT = "3/10m"
-    ratelimit._last_warning.clear()
+    process_memory.forget_all()
     campaign = build_campaign(build_index(build_site()))
     client = Client()
 
@@ -170,6 +171,6 @@ def test_signatures_are_taken_while_redis_is_down_and_it_is_used_again_when_back
     assert len([r for r in caplog.records if "Redis is unreachable" in r.getMessage()]) == 1
 
     start()
-    ratelimit._memory.clear()
+    process_memory.forget_all()
     assert sign(client, campaign, 6, address="198.51.100.8").status_code == 303
     assert redis.Redis(port=port).keys("sign-attempts:*")  # counting in Redis again

@@ -12,7 +12,7 @@ from wagtail.rich_text import RichText
 from wagtail.users.models import UserProfile
 from wagtail_localize.models import OverridableSegment, StringSegment, Translation, TranslationSource
 
-from campaigns.pages import CampaignPage
+from campaigns.models.pages import CampaignPage
 from tests.builders import build_campaign, build_index, build_site, log_in, translate
 from tests.campaigns.test_pages import campaign_form_data
 

@@ -9,13 +9,16 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, HelpPanel
 from wagtail.fields import RichTextField
 from wagtail.models import PreviewableMixin, TranslatableMixin
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from branding import mail as branding
 from campaigns.blocks import RICH_TEXT_FEATURES
+from updates import composing
 
 
 def new_key():
@@ -74,14 +77,17 @@ class Update(PreviewableMixin, TranslatableMixin, models.Model):
     def get_preview_template(self, request, mode_name):
         return "updates/email.html"
 
-    def get_preview_context(self, request, mode_name):
-        from branding import mail as branding
-        from updates import sending
+    def serve_preview(self, request, mode_name):
+        # In the update's language, as its signers will read it, whatever the editor's admin language.
+        with translation.override(self.locale.language_code):
+            response = super().serve_preview(request, mode_name)
+            return response.render() if hasattr(response, "render") else response
 
+    def get_preview_context(self, request, mode_name):
         brand = branding.brand_of_page(self.campaign)
         return {
             **super().get_preview_context(request, mode_name),
-            **sending.mail_context(self, "#unsubscribe"),
+            **composing.mail_context(self, "#unsubscribe"),
             # Greeted as the editor would be: a signer's first name goes in the same place.
             **branding.context(brand, first_name=getattr(request.user, "first_name", ""), preview=True),
         }

@@ -8,8 +8,8 @@ daily job has anonymised it).
 """
 
 from campaigns import privacy
-from campaigns.pages import CampaignPage
-from campaigns.signatures import Signature
+from campaigns.models.pages import CampaignPage
+from campaigns.models.signature import Signature
 
 
 def retention_ended(campaign_key):

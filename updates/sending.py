@@ -13,7 +13,7 @@ its transaction and unlocks the row, so the delivery is waiting again, and the n
 task runs again, ops/tasks.py) sends it. A connection to the mail server lost in the middle of a mail also
 leaves it waiting, and the batch is retried later; after LOST_AT_MOST such losses it is marked failed. Such a
 mail may have reached the server before the connection went: the copy sent again has the same Message-ID
-(campaigns.mail.message_id, from the delivery's key), by which relays and mailboxes recognise it. A server
+(ops.mail.message_id, from the delivery's key), by which relays and mailboxes recognise it. A server
 that answers "try later" (4xx) has not taken the mail: the delivery waits and the batch is retried later. A
 final "no" (5xx) fails it.
 
@@ -22,22 +22,16 @@ erasure that touches that one row meanwhile waits for it.
 """
 
 import smtplib
-from urllib.parse import urljoin
 
-from bs4 import BeautifulSoup
-from django.conf import settings
 from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone, translation
-from django.utils.safestring import mark_safe
 from django_tasks import task
-from wagtail.rich_text import expand_db_html
 
 from branding import mail as branding
-from campaigns import mail
-from campaigns.pages import CampaignPage
-from updates import recipients, unsubscribing
+from ops import mail
+from updates import composing, recipients, unsubscribing
 from updates.models import Delivery, Mailing
 
 BATCH_SIZE = 200  # mails per task: each task is short, and the admin's counts move as it goes
@@ -49,42 +43,6 @@ LOST_AT_MOST = 3
 INSERT_BATCH = 2000
 
 
-def mail_context(update, unsubscribe_url):
-    """What the update's mail (and its preview) shows, in the update's language."""
-    campaign = update.campaign
-    local = CampaignPage.objects.filter(
-        translation_key=campaign.translation_key, locale=update.locale
-    ).first()
-    return {
-        "update": update,
-        "campaign": local or campaign,
-        "unsubscribe_url": unsubscribe_url,
-        "body_html": mark_safe(str(_body(update))),  # the editor's rich text, expanded by Wagtail
-    }
-
-
-def _body(update):
-    """The update's message as parsed HTML, every link absolute. A mail has no address of its own to resolve
-    `/en-us/ring/` (an internal page link, as Wagtail writes it) or `../ring/` against, so a mail program
-    would open nothing or a file: each is resolved against BASE_URL, the site's public address."""
-    soup = BeautifulSoup(expand_db_html(update.body), "html.parser")
-    base = settings.BASE_URL.rstrip("/") + "/"
-    for link in soup.find_all("a", href=True):
-        link["href"] = urljoin(base, link["href"].strip())
-    return soup
-
-
-def body_text(update):
-    """The message as plain text for the mail's text part, each link written out after its words."""
-    soup = _body(update)
-    for link in soup.find_all("a", href=True):
-        words = link.get_text(" ", strip=True)
-        link.replace_with(link["href"] if words in ("", link["href"]) else f"{words} ({link['href']})")
-    for block in soup.find_all(["p", "li", "h2", "h3", "h4", "br"]):
-        block.insert_after("\n")
-    return "\n".join(line.strip() for line in soup.get_text().splitlines()).strip()
-
-
 def message(update, address, key, connection=None, *, first_name="", brand=None, test=False):
     """The update as a mail to `address`, greeting `first_name`, in the organisation's header and footer
     (`brand`, the campaign's site's when None), with a one-click unsubscribe (RFC 8058) for delivery `key`.
@@ -94,9 +52,9 @@ def message(update, address, key, connection=None, *, first_name="", brand=None,
     brand = brand or branding.brand_of_page(update.campaign)
     with translation.override(language):
         context = {
-            **mail_context(update, unsubscribe_url),
+            **composing.mail_context(update, unsubscribe_url),
             **branding.context(brand, first_name=first_name, test=test),
-            "body_text": body_text(update),
+            "body_text": composing.body_text(update),
         }
         headers = {
             "List-Unsubscribe": f"<{unsubscribe_url}>",

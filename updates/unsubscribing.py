@@ -6,7 +6,7 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from campaigns.signatures import Signature
+from campaigns.models.signature import Signature
 from updates.models import Delivery
 
 SALT = "updates.unsubscribe"

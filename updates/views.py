@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 
-from campaigns.pages import CampaignPage
+from campaigns.models.pages import CampaignPage
 from updates import unsubscribing
 
 

@@ -21,7 +21,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import BasePermissionPolicy
 
-from campaigns.pages import CampaignPage
+from campaigns.models.pages import CampaignPage
 from webhooks import delivery, sending
 from webhooks.models import EVENT_DETAILS, EVENTS, FORGET_EVENTS, Delivery, Endpoint, event_label, new_secret
 

@@ -8,6 +8,7 @@ class WebhooksConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # Imported in ready(), as Django's app loading requires: these modules import models.
         from webhooks import delivery
 
         delivery.connect()

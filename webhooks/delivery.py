@@ -28,8 +28,9 @@ from django.utils import timezone
 from django_tasks import task, task_backends
 
 from campaigns import events
-from home import generation
-from home.invalidation import content_changed
+from campaigns.models.signature import Signature
+from ops import process_memory
+from serving import generation
 from webhooks import payloads, sending, signing
 from webhooks.models import (
     SIGNATURE_CONFIRMED,
@@ -48,25 +49,37 @@ SUBSCRIBERS_MAX_AGE = 10  # seconds: a safety net, should a change's new generat
 
 # Which endpoints want what (asked on every signature: from memory, not the database or the network)
 
-_subscribers = (None, 0.0, [])  # (content generation, time.monotonic() read, active endpoints)
+# The endpoints' own version in the shared cache: saving an endpoint moves it, not the site's pages'.
+ENDPOINTS = generation.Version("webhook-endpoints")
+_subscribers = (None, 0.0, [])  # (ENDPOINTS' value, time.monotonic() read, active endpoints)
+
+
+def _forget_read_endpoints():
+    global _subscribers
+    _subscribers = (None, 0.0, [])
+
+
+process_memory.register("webhooks.delivery.subscribers", _forget_read_endpoints)
 
 
 def subscribers():
-    """The active endpoints, read once per content generation in each process, so that a signature costs
-    no query and no round trip for them. Saving or deleting an endpoint starts a new generation
-    (home.generation), which every process sees within a second."""
+    """The active endpoints, read once per version of them (ENDPOINTS) in each process, so that a signature
+    costs no query and no round trip for them. Saving or deleting an endpoint moves the version, which every
+    process sees within a second."""
     global _subscribers
     number, read_at, endpoints = _subscribers
     now = time.monotonic()
-    if number != generation.current() or now - read_at > SUBSCRIBERS_MAX_AGE:
-        number = generation.current()
+    if number != ENDPOINTS.current() or now - read_at > SUBSCRIBERS_MAX_AGE:
+        number = ENDPOINTS.current()
         endpoints = list(Endpoint.objects.filter(active=True))
         _subscribers = (number, now, endpoints)
     return endpoints
 
 
 def _forget_subscribers(**kwargs):
-    content_changed()
+    """An endpoint saved or deleted: every process reads the endpoints again (now, and once it commits)."""
+    ENDPOINTS.bump()
+    transaction.on_commit(ENDPOINTS.bump)
 
 
 # Queueing
@@ -216,8 +229,6 @@ def attempt(delivery_id, now=None):
         return None
     signature = None
     if delivery.endpoint.personal_data and delivery.signature_id:
-        from campaigns.signatures import Signature
-
         signature = Signature.objects.filter(pk=delivery.signature_id).first()
     body = payloads.body(delivery, signature)
     result = sending.post(

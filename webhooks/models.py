@@ -7,6 +7,7 @@ when the delivery is sent, and only for endpoints allowed to receive them, so er
 of them here.
 """
 
+import base64
 import secrets
 import uuid
 
@@ -48,7 +49,6 @@ FORGET_EVENTS = (SIGNATURE_ERASED, SIGNATURES_ANONYMISED)
 
 def new_secret():
     """A signing secret in the Standard Webhooks form: `whsec_` and 32 random bytes in base64."""
-    import base64
 
     return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 

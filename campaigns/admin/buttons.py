@@ -4,8 +4,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin import widgets
 
-from campaigns.pages import CampaignPage
-from campaigns.signatures import VIEW_SIGNATURES
+from campaigns.models.pages import CampaignPage
+from campaigns.models.signature import VIEW_SIGNATURES
 
 
 def campaign_button(page, user, label, url_name, icon_name, priority):

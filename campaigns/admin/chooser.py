@@ -11,7 +11,7 @@ from wagtail.admin.views import chooser
 from wagtail.coreutils import resolve_model_string
 from wagtail.models import Locale
 
-from campaigns.pages import CampaignIndexPage, CampaignPage
+from campaigns.models.pages import CampaignIndexPage, CampaignPage
 
 
 class CampaignChooserBrowseView(chooser.BrowseView):

@@ -11,14 +11,13 @@ not grow with the number of signatures:
   rows and one chunk of compressed output.
 
 Every text that leaves in a spreadsheet goes through `spreadsheet_text`, which keeps it from being read as
-a formula ("CSV injection"): this export and Wagtail's own submissions export (`views.SubmissionsListView`)
+a formula ("CSV injection"): this export and Wagtail's own submissions export (`campaigns.formula_safe.SubmissionsListView`)
 both use it, for headings and cells alike.
 """
 
 import datetime
 import itertools
 import json
-import re
 import uuid
 
 from django.db import models
@@ -30,40 +29,19 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from campaigns.admin import xlsx
-from campaigns.pages import CampaignFormField, CampaignPage
+from campaigns.formula_safe import CELL_BREAK_CHARACTERS, RISKY_FIRST_CHARACTERS, spreadsheet_text
+from campaigns.models.pages import CampaignFormField, CampaignPage
 
 EXPORT_CHUNK = 2000
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-# A cell that starts with one of these (after any spaces or quotes) is read as a formula by Excel,
-# LibreOffice or Google Sheets; a leading tab or carriage return is dropped and what follows is read.
-FORMULA_STARTS = "=+-@\t\r"
-# Where a spreadsheet may start a new cell inside our text: German and French Excel split CSV on `;`, some
-# readers on `,` or tabs whatever the quoting, and every line of a multi-line value may become a row.
-CELL_BREAKS = ",;\t\r\n"
-_FORMULA_AT_CELL_START = re.compile(rf"(^|[{CELL_BREAKS}])(?=[ \"]*[{re.escape(FORMULA_STARTS)}])")
-# A formula can only begin at the start of the text (after spaces or quotes) or after a cell break.
-_RISKY_FIRST_CHARACTERS = frozenset(FORMULA_STARTS + ' "')
-_CELL_BREAK_CHARACTERS = frozenset(CELL_BREAKS)
 # A CSV field that holds one of these is quoted, with its quotes doubled: what the csv module's writer does in
 # its default ("excel") dialect, and what every spreadsheet reads.
 _CSV_QUOTED_IF = frozenset(',"\r\n')
 # A text needs looking into before it goes into a CSV field if it holds one of these or starts with a risky
 # character. Searching a column's texts joined for each of these characters, and the set of their first
 # characters for risky ones, is many times quicker than looking at each text.
-_CSV_LOOK_INTO_IF = _CSV_QUOTED_IF | _CELL_BREAK_CHARACTERS
-
-
-def spreadsheet_text(text):
-    """`text` as it may go into a spreadsheet cell or heading, never to be read as a formula.
-
-    An apostrophe goes in front of every formula start that begins the text or follows a cell break, which
-    is what spreadsheets themselves do for typed text ("'=1+1" shows as text). Nothing else changes, so a
-    name such as "Jean-Luc" or a comment "Yes - and more; now." reads as typed.
-    """
-    if not text or (text[0] not in _RISKY_FIRST_CHARACTERS and _CELL_BREAK_CHARACTERS.isdisjoint(text)):
-        return text  # most names and addresses: no place where a formula could begin
-    return _FORMULA_AT_CELL_START.sub(r"\1'", text)
+_CSV_LOOK_INTO_IF = _CSV_QUOTED_IF | CELL_BREAK_CHARACTERS
 
 
 def _columns():
@@ -280,7 +258,7 @@ def _text_column(texts):
     every row (the campaign's title, its consent wording) is looked into once."""
     joined = "".join(texts)
     plain = not any(character in joined for character in _CSV_LOOK_INTO_IF)
-    if plain and _RISKY_FIRST_CHARACTERS.isdisjoint({text[:1] for text in texts}):
+    if plain and RISKY_FIRST_CHARACTERS.isdisjoint({text[:1] for text in texts}):
         return texts
     fields = {text: _csv_field(spreadsheet_text(text)) for text in set(texts)}
     return [fields[text] for text in texts]

@@ -6,7 +6,7 @@ from django.contrib.admin import SimpleListFilter
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from campaigns.pages import CampaignPage
+from campaigns.models.pages import CampaignPage
 
 
 class CampaignFilter(SimpleListFilter):

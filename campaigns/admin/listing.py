@@ -18,7 +18,7 @@ from wagtail_modeladmin.options import ModelAdmin
 
 from campaigns.admin import views
 from campaigns.admin.filters import CampaignFilter, ConfirmedFilter, LocaleFilter
-from campaigns.signatures import VIEW_SIGNATURES, Signature
+from campaigns.models.signature import VIEW_SIGNATURES, Signature
 
 
 class SignaturePermissionHelper(PermissionHelper):

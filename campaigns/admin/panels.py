@@ -3,7 +3,7 @@
 from wagtail.admin.ui.components import Component
 
 from campaigns import reports
-from campaigns.signatures import VIEW_SIGNATURES
+from campaigns.models.signature import VIEW_SIGNATURES
 
 
 class OpenCampaignsPanel(Component):

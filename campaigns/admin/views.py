@@ -4,7 +4,6 @@
   `SignatureInspectView`, `SignatureHistoryView`: one signature, and what the audit log says of it.
 - `ForgetPersonView`: erase one person everywhere (`privacy.forget_person`), after a confirm step.
 - `SummaryIndexView`, `CampaignSummaryView`: a campaign's totals and chart (`reports.campaign_summary`).
-- `SubmissionsListView`: Wagtail's own submissions listing of a petition, its exports made formula-safe.
 - `SubmissionsDeleteView`: Wagtail's own "delete submissions", keeping the public count right.
 """
 
@@ -22,12 +21,13 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.contrib.forms import views as wagtail_forms_views
 from wagtail_modeladmin.views import HistoryView, IndexView, InspectView
 
-from campaigns import goals, privacy, reports
-from campaigns.admin.exports import SignatureExport, export_filename, spreadsheet_text
+from campaigns import milestones, privacy, reports
+from campaigns.admin.exports import SignatureExport, export_filename
 from campaigns.admin.filters import CampaignFilter, ListingQuery
 from campaigns.formfields import SignerEmailField
-from campaigns.pages import CampaignPage
-from campaigns.signatures import ERASE_SIGNATURES, VIEW_SIGNATURES, Signature, normalise_email
+from campaigns.models.pages import CampaignPage
+from campaigns.models.signature import ERASE_SIGNATURES, VIEW_SIGNATURES, Signature
+from campaigns.signing import normalise_email
 
 
 class SignatureIndexView(IndexView):
@@ -198,11 +198,11 @@ class CampaignSummaryView(SignatureAdminMixin, TemplateView):
         listing = reverse("campaigns_signature_modeladmin_index")
         summary = reports.campaign_summary(key)
         # A goal crossed since signatures last looked (campaigns.goals.CHECK_INTERVAL) is recorded now.
-        goals.record_milestones(self.campaign, summary.public_count)
+        milestones.record_milestones(self.campaign, summary.public_count)
         return super().get_context_data(
             campaign=self.campaign,
             summary=summary,
-            milestones=goals.milestones(key),
+            milestones=milestones.milestones(key),
             signatures_url=f"{listing}?campaign={key}",
             **kwargs,
         )
@@ -233,16 +233,3 @@ class SubmissionsDeleteView(wagtail_forms_views.DeleteSubmissionsView):
             ngettext("One submission has been deleted.", "%(count)d submissions have been deleted.", erased)
             % {"count": erased},
         )
-
-
-class SubmissionsListView(wagtail_forms_views.SubmissionsListView):
-    """Wagtail's submissions listing and CSV/XLSX export for a petition (CampaignPage's
-    `get_submissions_list_view_class`), with every heading and text cell passed through
-    `spreadsheet_text`: signers type the cells and Editors the extra questions' labels."""
-
-    def get_heading(self, queryset, field):
-        return spreadsheet_text(super().get_heading(queryset, field))
-
-    def preprocess_field_value(self, field, value, export_format):
-        value = super().preprocess_field_value(field, value, export_format)
-        return spreadsheet_text(value) if isinstance(value, str) else value

@@ -1,4 +1,8 @@
-"""Settings shared by every environment. Values that differ per deployment come from config.env."""
+"""Settings shared by every environment. Values that differ per deployment come from config.env.
+
+Longer than 400 lines, for a reason: Django reads its settings from one module, and each setting here sits
+beside the comment that says why it has its value; splitting them by topic would only add imports.
+"""
 
 from datetime import timedelta
 from pathlib import Path
@@ -22,6 +26,8 @@ WAGTAILADMIN_BASE_URL = BASE_URL
 
 INSTALLED_APPS = [
     "home",
+    # The request path every app shares: page cache, invalidation, site structure (serving/).
+    "serving",
     "campaigns",
     "api",
     "webhooks",
@@ -69,12 +75,12 @@ MIDDLEWARE = [
     "ops.health.HealthCheckMiddleware",
     # Outside the page cache, so that a page served from it still gets an id of its own.
     "ops.middleware.RequestIdMiddleware",
-    # With a read replica: marks the public reads it may serve (config/dbrouter.py), until the response has
+    # With a read replica: marks the public reads it may serve (ops/dbrouter.py), until the response has
     # left the page cache below (which reads when it stores a page); removed without a replica.
-    "config.dbrouter.PublicReadsMiddleware",
-    # Then a page it serves from the cache skips everything below (home/pagecache.py); the headers the
+    "ops.dbrouter.PublicReadsMiddleware",
+    # Then a page it serves from the cache skips everything below (serving/pagecache.py); the headers the
     # middleware below add are stored with the page.
-    "home.pagecache.PageCacheMiddleware",
+    "serving.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files from the app itself, compressed, hashed files cached for ever (STORAGES in production).
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -83,10 +89,10 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Picks the language from the URL prefix (/de/…), or from Accept-Language when redirecting "/".
     "django.middleware.locale.LocaleMiddleware",
-    # Before anything reads a body: a large one is refused unread, in the URL's language (home/middleware.py).
-    "home.middleware.BoundedBodyMiddleware",
-    # Form posts are UTF-8 or refused by the form, never stored as mojibake (home/middleware.py).
-    "home.middleware.Utf8FormPostsMiddleware",
+    # Before anything reads a body: a large one is refused unread, in the URL's language (serving/middleware.py).
+    "serving.middleware.BoundedBodyMiddleware",
+    # Form posts are UTF-8 or refused by the form, never stored as mojibake (serving/middleware.py).
+    "serving.middleware.Utf8FormPostsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -139,7 +145,7 @@ def _database(url):
         # An unreachable server fails a request in seconds (a 503, see ops/errors.py), never hangs it.
         database.setdefault("OPTIONS", {})["connect_timeout"] = 5
         # psycopg may keep prepared statements. Django's own queries are never prepared (they bind their
-        # values in the client); the signing INSERT is (campaigns.signatures._prepared_cursor).
+        # values in the client); the signing INSERT is (campaigns.signature_insert._prepared_cursor).
         if env("DATABASE_PREPARED_STATEMENTS"):
             database["OPTIONS"]["prepare_threshold"] = 5
     return database
@@ -151,7 +157,7 @@ DATABASES = {"default": _database(env("DATABASE_URL") or f"sqlite:///{VAR_DIR / 
 DATABASE_ROUTERS = []
 if env("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = _database(env("DATABASE_REPLICA_URL"))
-    DATABASE_ROUTERS = ["config.dbrouter.ReplicaRouter"]
+    DATABASE_ROUTERS = ["ops.dbrouter.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL")
@@ -237,9 +243,9 @@ if env("AWS_STORAGE_BUCKET_NAME"):
 
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# Django's SMTP backend, able to deliver to mailbox names in any script (SMTPUTF8; campaigns/mail.py).
+# Django's SMTP backend, able to deliver to mailbox names in any script (SMTPUTF8; ops/mail.py).
 # Development prints mails instead and tests keep them in memory (settings/dev.py, settings/test.py).
-EMAIL_BACKEND = "campaigns.mail.EmailBackend"
+EMAIL_BACKEND = "ops.mail.EmailBackend"
 
 # Tasks (confirmation emails, webhooks, petition PDFs). `make run` runs them inside the request that queues
 # them, so the demo needs no second process; TASKS_BACKEND=database queues them for `manage.py db_worker` to
@@ -262,7 +268,7 @@ TASKS_MAX_WAIT = 300
 # A mail gives up on a silent SMTP server well within TASK_TIMEOUT, so a live task never looks abandoned.
 EMAIL_TIMEOUT = min(30, TASK_TIMEOUT // 4)
 
-# A CDN in front of the site: publishing purges a page in every language (home/invalidation.py).
+# A CDN in front of the site: publishing purges a page in every language (serving/invalidation.py).
 WAGTAILFRONTENDCACHE = {}
 if env("FRONTEND_CACHE_URL"):
     WAGTAILFRONTENDCACHE["proxy"] = {
@@ -305,6 +311,8 @@ RATE_LIMIT_IPV6_PREFIX = env("RATE_LIMIT_IPV6_PREFIX")
 
 # The Wagtail admin's address: /admin/ unless ADMIN_PATH moves it (fewer login-page scanners find it).
 ADMIN_PATH = env("ADMIN_PATH").strip("/")
+# The demo admin's password (`manage.py ensure_admin`, run by `make run`); generated once when unset.
+ADMIN_PASSWORD = env("ADMIN_PASSWORD")
 
 # The admin's sign-in (accounts/). django-axes locks a client out of one account after AXES_FAILURE_LIMIT
 # wrong passwords, for AXES_COOLOFF_TIME after the last of them (a try while locked out starts it again);

@@ -15,7 +15,7 @@ MEDIA_ROOT = str(BASE_DIR / "var" / "test-media")  # noqa: F405
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 # A second alias for the test database, as a read replica would be: no router uses it unless a test turns
-# config.dbrouter on (tests/ops/test_replica.py), which then sees which alias served each query.
+# ops.dbrouter on (tests/ops/test_replica.py), which then sees which alias served each query.
 DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
 # Tests sign in with force_login and no second factor, whatever the developer's shell says; the two-factor
 # tests turn it on themselves (tests/accounts/test_two_factor.py).

@@ -9,7 +9,9 @@ import io
 import math
 import random
 
-from PIL import Image, ImageChops, ImageDraw
+from PIL import Image, ImageChops, ImageDraw, ImageFont
+
+from home.demo.site_pages import ORGANISATION
 
 WIDTH, HEIGHT = 1600, 900
 _SCALE = 2  # drawn at twice the size and scaled down, for smooth edges
@@ -89,10 +91,6 @@ def draw_hero(style):
 @functools.cache
 def draw_logo():
     """PNG bytes of the demo organisation's 480×160 logo: a shield in a teal badge, and its name beside it."""
-    from PIL import ImageFont
-
-    from home.demo.site_pages import ORGANISATION
-
     scale = _SCALE
     logo = Image.new("RGBA", (480 * scale, 160 * scale), (0, 0, 0, 0))
     draw = ImageDraw.Draw(logo)

@@ -17,8 +17,8 @@ from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, Site
 
 from branding.models import Organisation
-from campaigns.legal import PrivacyPage
-from campaigns.pages import CampaignIndexPage, CampaignPage
+from campaigns.models.pages import CampaignIndexPage, CampaignPage
+from campaigns.models.privacy_page import PrivacyPage
 from home.demo.artwork import draw_hero, draw_logo
 from home.demo.campaigns import CAMPAIGNS
 from home.demo.signatures import load_demo_signatures
@@ -26,7 +26,7 @@ from home.demo.site_pages import CAMPAIGN_INDEX, HOME, ORGANISATION, PRIVACY
 from home.demo.streams import with_ids
 from home.demo.translating import has_translations, translate_page
 from home.models import HomePage
-from home.site_address import address_of
+from serving.site_address import address_of
 
 
 @dataclass

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from campaigns.signatures import Signature
+from campaigns.models.signature import Signature
 
 # Per language the demo is published in: its share of signers, then the countries they live in (weighted).
 SIGNERS_BY_LOCALE = {

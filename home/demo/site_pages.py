@@ -31,7 +31,7 @@ CAMPAIGN_INDEX = {
     },
 }
 
-# The privacy notice every consent line, form and mail links to (campaigns.legal.PrivacyPage). How long
+# The privacy notice every consent line, form and mail links to (campaigns.models.privacy_page.PrivacyPage). How long
 # details are kept is not written here: the page reads it from the campaigns.
 PRIVACY = {
     "key": "privacy",

@@ -1,4 +1,4 @@
-"""The privacy notice's address and closing times, for pages and mails (campaigns.legal, campaigns.new_campaigns).
+"""The privacy notice's address and closing times, for pages and mails (campaigns.models.privacy_page, campaigns.new_campaigns).
 
 Here beside site_tags rather than in campaigns: a page view finds the notice in the site structure held in
 memory (no query on a page the footer and the form both link from), and campaigns never import home.
@@ -9,9 +9,9 @@ from django.conf import settings
 from django.utils import translation
 from wagtail.models import Locale
 
-from campaigns.legal import PrivacyPage, privacy_notice
+from campaigns.models.privacy_page import PrivacyPage, privacy_notice
 from campaigns.new_campaigns import closing_moment, time_zone_label
-from home import site_structure
+from serving import site_structure
 
 register = template.Library()
 

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.utils import translation
 from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 
-from home import site_structure
+from campaigns.models.pages import CampaignIndexPage
+from serving import site_structure
 
 register = template.Library()
 
@@ -85,7 +86,7 @@ def editor_userbar(context):
     """Wagtail's userbar, for people who may have logged in (a session cookie) and nobody else.
 
     Asking who the visitor is reads the session and makes the answer vary on the Cookie header, which
-    would keep every anonymous page out of shared caches (home.pagecache, a CDN). Without a session
+    would keep every anonymous page out of shared caches (serving.pagecache, a CDN). Without a session
     cookie nobody is logged in, so there is nothing to ask.
     """
     request = context.get("request")
@@ -119,8 +120,6 @@ def og_locale():
 @register.simple_tag(takes_context=True)
 def campaign_index_url(context):
     """The URL of the current locale's campaign list, or "" when there is none (header and footer links)."""
-    from campaigns.pages import CampaignIndexPage
-
     request = context.get("request")
     index = site_structure.for_request(request).first_of_type(CampaignIndexPage, translation.get_language())
     return index.get_url(request) if index else ""

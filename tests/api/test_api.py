@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from api import data
-from campaigns.signatures import Signature
+from campaigns.models.signature import Signature
 from tests.builders import build_campaign, build_index, build_signature, build_site
 
 pytestmark = pytest.mark.django_db

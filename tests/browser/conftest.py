@@ -86,7 +86,7 @@ def _rebuild_what_a_flush_removed():
     from django.apps import apps
     from wagtail.models import Collection, Page
 
-    from home.apps import ensure_locales
+    from serving.apps import ensure_locales
 
     ensure_locales(sender=None)
     if Page.get_first_root_node() is None:
@@ -105,10 +105,10 @@ def _load_demo(server_url):
     from django.core.management import call_command
     from wagtail.models import Page
 
-    from campaigns.pages import CampaignPage
+    from campaigns.models.pages import CampaignPage
     from home.demo.campaigns import CAMPAIGNS
     from home.demo.site_pages import CAMPAIGN_INDEX, HOME
-    from home.site_address import point_default_site_at
+    from serving.site_address import point_default_site_at
     from tests.builders import set_count
 
     _rebuild_what_a_flush_removed()

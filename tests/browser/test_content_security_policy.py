@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from campaigns.pages import CampaignPage
+from campaigns.models.pages import CampaignPage
 from tests.builders import build_campaign, build_index, build_signature, build_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

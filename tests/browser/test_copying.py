@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 from wagtail.models import Page
 
-from campaigns.pages import CampaignPage
+from campaigns.models.pages import CampaignPage
 from tests.browser.admin_users import log_in, user_in_role
 from tests.browser.checks import assert_accessible
 from tests.browser.conftest import open_page, screenshot

@@ -16,8 +16,8 @@ import pytest
 from playwright.sync_api import expect
 
 from campaigns.embedding import EmbedPartner, snippets
-from campaigns.pages import CampaignPage
-from campaigns.signatures import Signature
+from campaigns.models.pages import CampaignPage
+from campaigns.models.signature import Signature
 from tests.browser.checks import assert_accessible
 from tests.browser.conftest import open_page, screenshot
 

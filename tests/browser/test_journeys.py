@@ -23,7 +23,8 @@ from django.core import mail
 from playwright.sync_api import expect
 from wagtail.models import Locale, Page
 
-from campaigns.signatures import Signature, signature_count
+from campaigns.models.counter import signature_count
+from campaigns.models.signature import Signature
 from tests.browser.admin_users import log_in, user_in_role
 from tests.browser.checks import assert_no_horizontal_overflow
 from tests.browser.conftest import open_page, screenshot

@@ -11,7 +11,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from campaigns.signatures import Signature
+from campaigns.models.signature import Signature
 from tests.browser.conftest import open_page
 
 pytestmark = pytest.mark.browser

@@ -20,7 +20,7 @@ NOTICE = {
 
 
 def notice_path(locale):
-    from campaigns.legal import PrivacyPage
+    from campaigns.models.privacy_page import PrivacyPage
 
     return PrivacyPage.objects.get(locale__language_code=locale).url
 

@@ -1,4 +1,4 @@
-"""Signing on a page served from the page cache (home/pagecache.py), in Chromium, with and without JavaScript.
+"""Signing on a page served from the page cache (serving/pagecache.py), in Chromium, with and without JavaScript.
 
 The cached HTML is the same for everyone: no CSRF token, no visitor's utm_* parameters. Signing must still
 work, and the source of a signer who came from a newsletter link must still be recorded (petition.js reads
@@ -10,7 +10,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from campaigns.signatures import Signature, signature_count
+from campaigns.models.counter import signature_count
+from campaigns.models.signature import Signature
 from tests.builders import build_campaign, build_index, build_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -18,9 +18,9 @@ from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import expect
 
-from campaigns.pages import CampaignPage
-from campaigns.signatures import confirmation_token
-from home import generation
+from campaigns.confirmation import confirmation_token
+from campaigns.models.pages import CampaignPage
+from serving import generation
 from tests.browser.checks import assert_page_works_for_everyone
 from tests.browser.conftest import LOCALES, WIDTHS, open_page
 from tests.builders import build_signature

@@ -9,7 +9,8 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from campaigns.signatures import Signature, signature_count
+from campaigns.models.counter import signature_count
+from campaigns.models.signature import Signature
 from tests.browser.conftest import open_page
 
 pytestmark = pytest.mark.browser

@@ -6,7 +6,8 @@ import pytest
 from django.utils import formats, translation
 from playwright.sync_api import expect
 
-from campaigns.signatures import Signature, signature_count
+from campaigns.models.counter import signature_count
+from campaigns.models.signature import Signature
 from tests.browser.checks import assert_accessible, assert_no_horizontal_overflow
 from tests.browser.conftest import LOCALES, open_page, screenshot
 

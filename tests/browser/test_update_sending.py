@@ -24,7 +24,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def smtp(settings):
     server = SmtpServer().start()
-    settings.EMAIL_BACKEND = "campaigns.mail.EmailBackend"
+    settings.EMAIL_BACKEND = "ops.mail.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""

@@ -24,9 +24,9 @@ class FrozenClock:
 
 @pytest.fixture
 def goals_clock(monkeypatch):
-    """campaigns.goals on a clock of the test's own, so that "within a second" holds on a slow machine too."""
-    from campaigns import goals
+    """campaigns.milestones on a clock of the test's own, so that "within a second" holds on a slow machine too."""
+    from campaigns import milestones
 
     clock = FrozenClock()
-    monkeypatch.setattr(goals, "time", clock)
+    monkeypatch.setattr(milestones, "time", clock)
     return clock

@@ -5,7 +5,9 @@ from django.core.cache import cache
 from django.test import Client
 
 from campaigns import ratelimit
-from campaigns.signatures import Signature, signature_count
+from campaigns.models.counter import signature_count
+from campaigns.models.signature import Signature
+from ops import process_memory
 from tests.campaigns.conftest import ORIGIN
 
 pytestmark = pytest.mark.django_db
@@ -138,7 +140,7 @@ def test_trusting_proxies_while_reached_directly_is_warned_about_once(
 ):
     settings.TRUSTED_PROXIES = 1
     settings.TRUSTED_PROXY_NETWORKS = []
-    ratelimit._last_warning.clear()
+    process_memory.forget_all()
 
     with caplog.at_level("WARNING", logger="campaigns.ratelimit"):
         for n in range(3):

@@ -18,7 +18,8 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from wagtail.models import GroupPagePermission, Page
 
-from campaigns.signatures import Signature, signature_count
+from campaigns.models.counter import signature_count
+from campaigns.models.signature import Signature
 from tests.builders import build_campaign, build_index, build_signature, build_site, log_in
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from campaigns.pages import CampaignFormField
+from campaigns.models.pages import CampaignFormField
 from tests.builders import build_campaign, build_index, build_signature, build_site
 
 pytestmark = pytest.mark.django_db

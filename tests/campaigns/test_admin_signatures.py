@@ -13,9 +13,10 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns.pages import CampaignFormField
+from campaigns.models.counter import signature_count
+from campaigns.models.pages import CampaignFormField
+from campaigns.models.signature import Signature
 from campaigns.reports import campaign_summary, daily_chart
-from campaigns.signatures import Signature, signature_count
 from tests.builders import build_campaign, build_index, build_signature, build_site, translate
 
 pytestmark = pytest.mark.django_db

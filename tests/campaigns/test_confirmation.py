@@ -11,7 +11,8 @@ from bs4 import BeautifulSoup
 from django.core import mail, signing
 from django.utils import timezone
 
-from campaigns.signatures import Signature, signature_count
+from campaigns.models.counter import signature_count
+from campaigns.models.signature import Signature
 from tests.builders import translate
 from tests.campaigns.conftest import ORIGIN
 

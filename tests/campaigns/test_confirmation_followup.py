@@ -10,9 +10,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns import confirmation, privacy
+from campaigns import confirmation, privacy, reminders
+from campaigns.models.signature import Signature
 from campaigns.reports import campaign_summary
-from campaigns.signatures import Signature
 from tests.builders import build_signature
 from tests.campaigns import test_confirmation
 from tests.campaigns.conftest import ORIGIN
@@ -168,7 +168,7 @@ def _reminders():
     return [message for message in mail.outbox if "not counted yet" in message.subject]
 
 
-def test_one_reminder_after_a_day_if_the_link_was_not_used(campaign):
+def test_one_reminder_after_a_day_if_the_link_was_not_used(campaign, django_capture_on_commit_callbacks):
     now = timezone.now()
     waiting = build_signature(
         campaign, counted=False, email="late@example.org", submit_time=now - timedelta(hours=25)
@@ -178,8 +178,9 @@ def test_one_reminder_after_a_day_if_the_link_was_not_used(campaign):
         campaign, counted=True, confirmed_at=now, submit_time=now - timedelta(hours=30)
     )  # confirmed
 
-    call_command("send_reminders", stdout=open("/dev/null", "w"))
-    call_command("send_reminders", stdout=open("/dev/null", "w"))
+    with django_capture_on_commit_callbacks(execute=True):  # the reminder's event, as after a real commit
+        call_command("send_reminders", stdout=open("/dev/null", "w"))
+        call_command("send_reminders", stdout=open("/dev/null", "w"))
 
     reminders = _reminders()
     assert [message.to for message in reminders] == [["late@example.org"]]
@@ -194,19 +195,20 @@ def test_the_editor_sets_the_delay_or_turns_it_off(campaign):
     build_signature(campaign, counted=False, submit_time=now - timedelta(hours=5))
     campaign.confirmation_reminder_hours = 4
     campaign.save_revision().publish()
-    assert confirmation.send_reminders() == 1
+    assert reminders.send_reminders() == 1
     build_signature(campaign, counted=False, submit_time=now - timedelta(hours=50))
     campaign.confirmation_reminder_hours = 0
     campaign.save_revision().publish()
-    assert confirmation.send_reminders() == 0
+    assert reminders.send_reminders() == 0
 
 
-def test_the_reminder_is_in_the_signers_language(campaign):
+def test_the_reminder_is_in_the_signers_language(campaign, django_capture_on_commit_callbacks):
     from tests.builders import translate
 
     german = translate(campaign, "de")
     build_signature(german, counted=False, submit_time=timezone.now() - timedelta(hours=25))
-    confirmation.send_reminders()
+    with django_capture_on_commit_callbacks(execute=True):  # the reminder's event, as after a real commit
+        reminders.send_reminders()
     assert mail.outbox[0].subject.startswith("Ihre Unterschrift zählt noch nicht")
     assert "/de/sign/confirm/" in mail.outbox[0].body
 

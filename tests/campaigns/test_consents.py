@@ -3,7 +3,7 @@ Each is off unless the page offers it, unticked, and stored like the main consen
 
 import pytest
 
-from campaigns.signatures import Signature
+from campaigns.models.signature import Signature
 from tests.builders import build_campaign, build_index, build_site, translate
 from tests.campaigns.conftest import ORIGIN
 

@@ -14,8 +14,8 @@ from wagtail.rich_text import RichText
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 from wagtail.users.models import UserProfile
 
-from campaigns.pages import CampaignFormField, CampaignPage
-from campaigns.signatures import signature_count
+from campaigns.models.counter import signature_count
+from campaigns.models.pages import CampaignFormField, CampaignPage
 from tests.builders import build_campaign, build_index, build_signature, build_site, log_in
 from tests.campaigns.test_pages import campaign_form_data
 
@@ -50,7 +50,8 @@ def test_copying_a_campaign_in_the_admin_keeps_its_questions_and_starts_at_zero(
 
 
 def test_a_copy_keeps_the_follow_through_settings_and_reaches_no_goal_yet(admin_client):
-    from campaigns.goals import Milestone, record_milestones
+    from campaigns.milestones import record_milestones
+    from campaigns.models.milestone import Milestone
 
     index = build_index(build_site())
     ring = build_campaign(

@@ -6,7 +6,8 @@ from django.core.management import call_command
 from django.db import connection
 
 from campaigns import counting
-from campaigns.signatures import Signature, SignatureCounter, reconcile_counts, signature_count
+from campaigns.models.counter import SignatureCounter, reconcile_counts, signature_count
+from campaigns.models.signature import Signature
 from tests.builders import build_signature
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from campaigns.pages import CampaignPage
+from campaigns.models.pages import CampaignPage
 from tests.builders import build_campaign, build_index, build_site, translate
 
 pytestmark = pytest.mark.django_db

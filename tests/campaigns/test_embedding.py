@@ -9,9 +9,10 @@ from django.test import Client
 from wagtail.users.models import UserProfile
 
 from campaigns.embedding import EmbedPartner, normalise_origin
-from campaigns.pages import CampaignPage
+from campaigns.models.counter import signature_count
+from campaigns.models.pages import CampaignPage
+from campaigns.models.signature import Signature
 from campaigns.reports import campaign_summary
-from campaigns.signatures import Signature, signature_count
 from tests.builders import build_campaign, build_index, build_site, log_in, translate
 from tests.campaigns.conftest import ORIGIN
 from tests.campaigns.test_pages import campaign_form_data

@@ -25,8 +25,8 @@ from django.db import connection
 from django.utils import timezone
 
 from campaigns import privacy
-from campaigns.pages import CampaignFormField
-from campaigns.signatures import Signature
+from campaigns.models.pages import CampaignFormField
+from campaigns.models.signature import Signature
 from tests.builders import build_campaign, build_index, build_site
 from tests.campaigns.conftest import ORIGIN
 

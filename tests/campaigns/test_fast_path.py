@@ -1,15 +1,19 @@
 """What a page view and a signature cost: bounded queries, no whole-page render after a signature, and the
 signing service deciding every gate itself with its side effects after the commit."""
 
+from types import SimpleNamespace
+
 import pytest
 from django.core import mail
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from campaigns import signatures
-from campaigns.signatures import Outcome, Signature, signature_count
-from home import generation
+from campaigns import signing
+from campaigns.models.counter import _reconcile_campaign, signature_count
+from campaigns.models.signature import Signature
+from campaigns.signing import Outcome
+from serving import generation
 from tests.builders import build_campaign, build_index, build_site
 from tests.campaigns.conftest import ORIGIN
 
@@ -20,7 +24,7 @@ pytestmark = pytest.mark.django_db
 COLD_PAGE_QUERIES = 12
 STEADY_PAGE_QUERIES = 4
 # A signature in steady state: the row, counted by the database in the same statement (the page is in memory),
-# and the one task that follows every signing, new or repeat (campaigns.signatures.follow_up), queued in the
+# and the one task that follows every signing, new or repeat (campaigns.signing.follow_up), queued in the
 # database as in production: mails, goals and webhooks are the worker's.
 SIGNING_QUERIES = 2
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -49,9 +53,7 @@ def test_a_signature_costs_a_bounded_number_of_queries_and_no_page_render(
     client, campaign, sign_data, settings
 ):
     settings.TASKS = DATABASE_QUEUE
-    signatures._reconcile_campaign(
-        campaign.translation_key
-    )  # every counter row exists, as on a busy campaign
+    _reconcile_campaign(campaign.translation_key)  # every counter row exists, as on a busy campaign
     uncached_get(client, campaign.url)  # the process knows the site
     client.post(
         campaign.url, sign_data(email="first@example.org"), HTTP_ORIGIN=ORIGIN, HTTP_ACCEPT="application/json"
@@ -92,7 +94,7 @@ def test_the_service_refuses_a_closed_petition_itself(campaign, sign_data):
     campaign.closed = True
     form = campaign.get_form(sign_data(), page=campaign)
 
-    result = signatures.sign(campaign, form)
+    result = signing.sign(campaign, form)
 
     assert result.outcome is Outcome.CLOSED
     assert not Signature.objects.exists()
@@ -100,8 +102,8 @@ def test_the_service_refuses_a_closed_petition_itself(campaign, sign_data):
 
 def test_the_service_applies_the_rate_limit_verdict_itself(campaign, sign_data, settings):
     settings.SIGN_RATE_LIMIT = "1/10m"
-    first = signatures.sign(campaign, campaign.get_form(sign_data(), page=campaign), client="client-a")
-    second = signatures.sign(
+    first = signing.sign(campaign, campaign.get_form(sign_data(), page=campaign), client="client-a")
+    second = signing.sign(
         campaign, campaign.get_form(sign_data(email="b@example.org"), page=campaign), client="client-a"
     )
 
@@ -111,7 +113,7 @@ def test_the_service_applies_the_rate_limit_verdict_itself(campaign, sign_data, 
 
 
 def test_the_service_answers_a_bot_as_a_signer_and_stores_nothing(campaign, sign_data):
-    result = signatures.sign(
+    result = signing.sign(
         campaign, campaign.get_form(sign_data(website="http://spam.example"), page=campaign)
     )
 
@@ -122,7 +124,7 @@ def test_the_service_answers_a_bot_as_a_signer_and_stores_nothing(campaign, sign
 def test_the_service_leaves_an_invalid_form_with_its_errors(campaign, sign_data):
     form = campaign.get_form(sign_data(email="nope"), page=campaign)
 
-    assert signatures.sign(campaign, form).outcome is Outcome.INVALID
+    assert signing.sign(campaign, form).outcome is Outcome.INVALID
     assert "email" in form.errors
 
 
@@ -131,7 +133,7 @@ def test_mails_leave_only_once_the_signature_is_committed(
 ):
     campaign.confirmation_required = True
     with django_capture_on_commit_callbacks() as callbacks:
-        result = signatures.sign(campaign, campaign.get_form(sign_data(), page=campaign))
+        result = signing.sign(campaign, campaign.get_form(sign_data(), page=campaign))
         assert mail.outbox == []  # nothing is sent from inside the transaction
 
     assert result.created
@@ -148,7 +150,7 @@ def test_a_signature_rolled_back_sends_no_mail(sign_data):
     campaign = build_campaign(build_index(build_site()), confirmation_required=True)
 
     with pytest.raises(RuntimeError), transaction.atomic():
-        signatures.sign(campaign, campaign.get_form(sign_data(), page=campaign))
+        signing.sign(campaign, campaign.get_form(sign_data(), page=campaign))
         raise RuntimeError("the request failed after signing")
 
     assert not Signature.objects.exists()
@@ -168,7 +170,7 @@ def test_on_postgresql_the_signing_insert_is_prepared_once_per_connection(campai
     """The server parses and plans the INSERT once per connection, not for every signer; stored, counted and
     refused as a repeat exactly as before."""
     for email in ("one@example.org", "two@example.org", "One@example.org"):
-        signatures.sign(campaign, campaign.get_form(sign_data(email=email), page=campaign))
+        signing.sign(campaign, campaign.get_form(sign_data(email=email), page=campaign))
 
     inserts = [sql for sql in prepared_statements() if sql.startswith('INSERT INTO "campaigns_signature"')]
     assert len(inserts) == 1, inserts
@@ -183,7 +185,7 @@ def test_an_operator_behind_a_pooler_in_transaction_mode_can_turn_preparing_off(
     try:
         with connection.cursor() as cursor:
             cursor.execute("DEALLOCATE ALL")  # nothing prepared by the tests before
-        signatures.sign(campaign, campaign.get_form(sign_data(), page=campaign))
+        signing.sign(campaign, campaign.get_form(sign_data(), page=campaign))
         assert prepared_statements() == []
         assert Signature.objects.count() == 1
     finally:
@@ -198,21 +200,17 @@ def test_with_the_database_queue_a_signature_is_never_stored_without_its_follow_
     """The signature and the task that sends its confirmation mail are one transaction: when the task cannot
     be queued (the database went away between the two), the signature is not kept either, and the signer, who
     gets an error, can simply sign again (bench/cluster.py's PostgreSQL restart found such signatures)."""
-    from types import SimpleNamespace
-
-    from django.db import OperationalError
-
     settings.TASKS = DATABASE_QUEUE
     campaign = build_campaign(build_index(build_site()), confirmation_required=True)
 
     def database_gone(*args, **kwargs):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(signatures, "follow_up", SimpleNamespace(enqueue=database_gone))
+    monkeypatch.setattr(signing, "follow_up", SimpleNamespace(enqueue=database_gone))
     with pytest.raises(OperationalError):
-        signatures.sign(campaign, campaign.get_form(sign_data(), page=campaign))
+        signing.sign(campaign, campaign.get_form(sign_data(), page=campaign))
     assert not Signature.objects.exists()
 
     monkeypatch.undo()
-    assert signatures.sign(campaign, campaign.get_form(sign_data(), page=campaign)).created
+    assert signing.sign(campaign, campaign.get_form(sign_data(), page=campaign)).created
     assert Signature.objects.count() == 1

@@ -8,8 +8,8 @@ from django.core.mail.message import sanitize_address
 
 from campaigns import privacy
 from campaigns.formfields import clean_text
-from campaigns.pages import CampaignFormField
-from campaigns.signatures import Signature
+from campaigns.models.pages import CampaignFormField
+from campaigns.models.signature import Signature
 from tests.campaigns.conftest import ORIGIN
 
 pytestmark = pytest.mark.django_db
@@ -227,7 +227,7 @@ def test_the_confirmation_mail_goes_to_an_internationalised_address(client, camp
 
 
 def test_djangos_own_smtp_envelope_cannot_carry_a_non_ascii_mailbox_name():
-    """Why campaigns/mail.py exists: Django's SMTP backend passes recipients through sanitize_address, which
+    """Why ops/mail.py exists: Django's SMTP backend passes recipients through sanitize_address, which
     converts an internationalised domain (deliverable) but turns a non-ASCII mailbox name into an RFC 2047
     encoded word, an address nobody has."""
     assert sanitize_address("ada@bücher.example", "utf-8") == "ada@xn--bcher-kva.example"

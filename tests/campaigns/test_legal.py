@@ -1,4 +1,4 @@
-"""Legal basics (campaigns/legal.py, campaigns/new_campaigns.py): the privacy notice in each language, linked from
+"""Legal basics (campaigns/models/privacy_page.py, campaigns/new_campaigns.py): the privacy notice in each language, linked from
 the consent lines, the form, the footer and the mails; the consent wording a new campaign starts with; the
 warning when a choice hides part of the form; closing times in the site's time zone, named."""
 
@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.utils import translation
 
-from campaigns.legal import PrivacyPage
+from campaigns.models.privacy_page import PrivacyPage
 from campaigns.wagtail_hooks import say_what_the_choices_hide
 from tests.builders import build_campaign, build_index, build_site, log_in, translate
 from tests.campaigns.conftest import ORIGIN

@@ -13,8 +13,9 @@ from django.utils import timezone
 from wagtail.models import PageLogEntry
 
 from campaigns import privacy
+from campaigns.models.counter import SignatureCounter, signature_count
+from campaigns.models.signature import Signature
 from campaigns.reports import campaign_summary
-from campaigns.signatures import Signature, SignatureCounter, signature_count
 from tests.builders import build_campaign, build_index, build_signature, build_site, translate
 
 pytestmark = pytest.mark.django_db

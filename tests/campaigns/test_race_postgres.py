@@ -17,8 +17,10 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
-from campaigns.pages import CampaignPage
-from campaigns.signatures import Signature, reconcile_counts, sign, signature_count
+from campaigns.models.counter import reconcile_counts, signature_count
+from campaigns.models.pages import CampaignPage
+from campaigns.models.signature import Signature
+from campaigns.signing import sign
 from tests.campaigns.conftest import ORIGIN
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from campaigns.signatures import Signature
+from campaigns.models.signature import Signature
 from ops.management.commands import run_jobs
 from tests.builders import build_signature
 from tests.campaigns import test_confirmation
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 campaign = test_confirmation.campaign  # a campaign that asks its signers to confirm by email
 
 
-def test_one_run_reminds_the_waiting_and_deletes_the_expired(campaign):
+def test_one_run_reminds_the_waiting_and_deletes_the_expired(campaign, django_capture_on_commit_callbacks):
     now = timezone.now()
     waiting = build_signature(
         campaign, counted=False, email="late@example.org", submit_time=now - timedelta(hours=25)
@@ -30,7 +30,8 @@ def test_one_run_reminds_the_waiting_and_deletes_the_expired(campaign):
     )
 
     out = io.StringIO()
-    call_command("run_jobs", "--once", stdout=out)
+    with django_capture_on_commit_callbacks(execute=True):  # the reminder's event, as after a real commit
+        call_command("run_jobs", "--once", stdout=out)
 
     assert [message.to for message in mail.outbox if "not counted yet" in message.subject] == [
         ["late@example.org"]

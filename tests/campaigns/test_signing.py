@@ -12,8 +12,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from campaigns.pages import CampaignFormField
-from campaigns.signatures import Signature, signature_count
+from campaigns.models.counter import signature_count
+from campaigns.models.pages import CampaignFormField
+from campaigns.models.signature import Signature
 from tests.builders import translate
 from tests.campaigns.conftest import ORIGIN
 

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from campaigns import confirmation
-from campaigns.signatures import Signature
+from campaigns.models.signature import Signature
 from tests.campaigns.conftest import ORIGIN
 from webhooks.models import SIGNATURE_CREATED, Endpoint
 

@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from campaigns import privacy, social_proof
-from campaigns.signatures import Signature, reconcile_counts, signature_count
-from home import generation, pagecache, site_structure
+from campaigns.models.counter import reconcile_counts, signature_count
+from campaigns.models.signature import Signature
 from home.demo.signatures import load_demo_signatures
+from serving import generation, pagecache, site_structure
 from tests.builders import (
     build_campaign,
     build_index,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from campaigns import privacy
-from campaigns.pages import CampaignPage
+from campaigns.models.pages import CampaignPage
 from delivery import pdf
 from delivery.models import PetitionDocument
 from tests.builders import build_campaign, build_index, build_signature, build_site, log_in, translate

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from wagtail.models import PageLogEntry
 
-from campaigns.pages import CampaignPage
+from campaigns.models.pages import CampaignPage
 from tests.builders import build_campaign, build_index, build_site, log_in, translate
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from wagtail.models import Page
 
-from campaigns.pages import CampaignPage
+from campaigns.models.pages import CampaignPage
 from home.demo import translating
 
 pytestmark = pytest.mark.django_db

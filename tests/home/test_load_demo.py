@@ -10,9 +10,10 @@ from django.utils.html import strip_tags
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, Revision, Site
 
-from campaigns.legal import PrivacyPage
-from campaigns.pages import CampaignPage
-from campaigns.signatures import Signature, signature_count
+from campaigns.models.counter import signature_count
+from campaigns.models.pages import CampaignPage
+from campaigns.models.privacy_page import PrivacyPage
+from campaigns.models.signature import Signature
 from home.models import HomePage
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]

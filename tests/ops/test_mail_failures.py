@@ -13,7 +13,8 @@ import pytest
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from campaigns.signatures import Signature, signature_count
+from campaigns.models.counter import signature_count
+from campaigns.models.signature import Signature
 from ops.tasks import retry_delay
 from tests.builders import build_campaign, build_index, build_site
 from tests.services import SmtpServer, start_worker, wait_for

@@ -14,7 +14,7 @@ from django.core.cache import caches
 from django.test import Client
 from redis import exceptions as redis_errors
 
-from campaigns.signatures import Signature
+from campaigns.models.signature import Signature
 from ops import cache as resilient
 from tests.builders import build_campaign, build_index, build_site
 from tests.services import HungServer, RedisServer, wait_for

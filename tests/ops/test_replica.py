@@ -15,8 +15,8 @@ import pytest
 from django.db import connections
 from django.test import Client
 
-from campaigns.signatures import Signature
-from config import dbrouter
+from campaigns.models.signature import Signature
+from ops import dbrouter
 from tests.builders import build_campaign, build_index, build_site, log_in
 from tests.services import free_port
 
@@ -128,14 +128,14 @@ def test_a_replica_that_is_down_sends_public_reads_to_the_primary_until_it_retur
     monkeypatch.setitem(replica.settings_dict, "PORT", free_port())  # nothing listens there: refused
     client, url = Client(), campaign.url
 
-    with caplog.at_level(logging.WARNING, logger="config.dbrouter"):
+    with caplog.at_level(logging.WARNING, logger="ops.dbrouter"):
         with served() as while_down:
             pages = [client.get(url).status_code for _ in range(3)]
         ready = client.get("/readyz")
 
     assert pages == [200, 200, 200]
     assert "wagtailcore_page" in while_down.primary and while_down.replica == set()
-    warnings = [record.getMessage() for record in caplog.records if record.name == "config.dbrouter"]
+    warnings = [record.getMessage() for record in caplog.records if record.name == "ops.dbrouter"]
     assert warnings == [
         "The read replica is unreachable (OperationalError): public pages are read from the primary."
     ]

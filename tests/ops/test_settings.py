@@ -147,7 +147,7 @@ def test_a_read_replica_and_its_router_come_with_database_replica_url():
     replica = "postgres://reader@replica.internal:5432/campaigns"
     assert production_settings() == "['default'] [] -"
     assert production_settings(DATABASE_REPLICA_URL=replica) == (
-        "['default', 'replica'] ['config.dbrouter.ReplicaRouter'] replica.internal"
+        "['default', 'replica'] ['ops.dbrouter.ReplicaRouter'] replica.internal"
     )
     checks = manage(
         "check", "--deploy", "--fail-level", "WARNING", **PRODUCTION, DATABASE_REPLICA_URL=replica

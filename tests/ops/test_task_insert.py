@@ -6,7 +6,7 @@ import pytest
 from django_tasks import TaskResultStatus, task_backends
 from django_tasks_db.models import DBTaskResult
 
-from campaigns.signatures import follow_up
+from campaigns.signing import follow_up
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 from django.db import connections
 from django.db.utils import OperationalError
 
-from campaigns.signatures import Signature
+from campaigns.models.signature import Signature
 from config.wsgi import application
 from ops import warmup
 from tests.builders import build_campaign, build_index, build_site
@@ -77,7 +77,7 @@ def test_a_server_whose_database_is_not_up_yet_still_starts_cold(site, monkeypat
     def unreachable():
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr(warmup, "_campaigns", unreachable)
+    monkeypatch.setattr(warmup, "_latest_taking_posts", unreachable)
 
     with caplog.at_level(logging.WARNING, logger="ops.warmup"):
         warmup.warm_up(application)  # no exception: gunicorn goes on forking its workers

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from campaigns import privacy
-from campaigns.signatures import Signature
+from campaigns.models.signature import Signature
 from tests.builders import build_campaign, build_index, build_signature, build_site, log_in, translate
 from tests.services import SmtpServer
 from updates.models import Delivery, Mailing, Update
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def smtp(settings):
     server = SmtpServer().start()
-    settings.EMAIL_BACKEND = "campaigns.mail.EmailBackend"
+    settings.EMAIL_BACKEND = "ops.mail.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""

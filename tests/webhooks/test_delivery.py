@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaigns import events, privacy
-from campaigns.signatures import Signature
+from campaigns.models.signature import Signature
 from tests.builders import build_campaign, build_index, build_site
 from tests.campaigns.conftest import ORIGIN
 from tests.webhooks.conftest import run_worker
@@ -49,7 +49,7 @@ def endpoint(receiver, **kwargs):
 
 
 def sign(client, campaign, **changes):
-    """Sign, and let the worker take the task that follows every signing (campaigns.signatures.follow_up), as it
+    """Sign, and let the worker take the task that follows every signing (campaigns.signing.follow_up), as it
     does long before the signer can confirm: it queues the deliveries and sends none of them."""
     response = client.post(campaign.url, {**SIGNER, **changes}, HTTP_ORIGIN=ORIGIN)
     assert response.status_code == 303

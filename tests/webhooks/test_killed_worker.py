@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from campaigns import signatures
+from campaigns import signing
 from tests.builders import build_campaign, build_index, build_site
 from webhooks.models import EVENTS, Delivery, Endpoint
 
@@ -55,7 +55,7 @@ def test_a_worker_killed_mid_delivery_loses_nothing(receiver, settings_for_queue
     form = campaign.get_form(
         {"email": "ada@example.org", "first_name": "A", "last_name": "L", "country": "GB"}, page=campaign
     )
-    signatures.sign(campaign, form)
+    signing.sign(campaign, form)
     receiver.delay = 3  # the first delivery hangs in the receiver while we kill its worker
 
     worker = start_worker()

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from campaigns import privacy
-from campaigns.pages import CampaignPage
+from campaigns.models.pages import CampaignPage
 
 
 class Command(BaseCommand):

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
-from campaigns.pages import CampaignPage
-from campaigns.signatures import reconcile_counts
+from campaigns.models.counter import reconcile_counts
+from campaigns.models.pages import CampaignPage
 
 
 class Command(BaseCommand):

@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from campaigns import social_proof
-from campaigns.signatures import Signature, reconcile_counts
+from campaigns.models.counter import reconcile_counts
+from campaigns.models.signature import Signature
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from campaigns import confirmation
+from campaigns import reminders
 
 
 class Command(BaseCommand):
@@ -16,8 +16,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run=False, **options):
         if dry_run:
-            due = confirmation.due_reminders().count()
+            due = reminders.due_reminders().count()
             self.stdout.write(f"{due} reminder(s) due; nothing sent (dry run).")
             return
-        queued = confirmation.send_reminders()
+        queued = reminders.send_reminders()
         self.stdout.write(f"Queued {queued} reminder(s).")

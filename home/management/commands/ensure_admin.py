@@ -6,14 +6,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from config.env import env
-
 
 class Command(BaseCommand):
     help = "Create or update the superuser 'admin' (password from ADMIN_PASSWORD, else generated once)."
 
     def handle(self, *args, **options):
-        password = env("ADMIN_PASSWORD") or self._generated_password()
+        password = settings.ADMIN_PASSWORD or self._generated_password()
         User = get_user_model()
         user, created = User.objects.get_or_create(
             username="admin", defaults={"email": "admin@example.org", "is_staff": True, "is_superuser": True}

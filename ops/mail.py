@@ -32,6 +32,7 @@ def message_id(kind, key):
     for every other mail. A mail is sent at least once: when the connection is lost before the server said
     it took the mail, it is sent again, and a receiver that keeps Message-IDs drops the copy. Keyed with
     SECRET_KEY, so it names no row, key or address."""
+    # The salt keeps the module's first name (campaigns.mail): a new one would give a resent mail a new Message-ID.
     digest = salted_hmac(f"campaigns.mail.message_id.{kind}", str(key), algorithm="sha256").hexdigest()
     return f"<{digest[:40]}@{urlsplit(settings.BASE_URL).hostname or 'localhost'}>"
 

@@ -4,7 +4,7 @@ A page view needs to know which Site serves the host, which page a path leads to
 translations (hreflang, the language switcher), each language's home and campaign list (header, footer), and
 whether a page is public. Asked of the database, that is a dozen queries per view. None of it changes unless
 a page, a site, a locale or a view restriction changes, and each of those moves the content generation
-(home.generation). So each app process keeps one SiteStructure, built lazily for the current generation and
+(serving.generation). So each app process keeps one SiteStructure, built lazily for the current generation and
 dropped when the generation moves, or after MAX_AGE seconds as a safety net for a change whose signal was
 lost (a Redis outage while an editor published; several processes sharing no Redis).
 
@@ -17,15 +17,25 @@ import time
 from functools import cached_property
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from django.utils import translation
 from wagtail.models import Locale, Page, PageViewRestriction, Site, get_page_models
 
-from home import generation
+from ops import process_memory
+from serving import generation
 
 MAX_AGE = 10  # seconds
 
 _current = None
+
+
+def _forget():
+    global _current
+    _current = None
+
+
+process_memory.register("serving.site_structure", _forget)
 
 
 def for_request(request):
@@ -164,7 +174,6 @@ class SiteStructure:
 
     def first_of_type(self, model, language_code):
         """The first live page of `model` (in tree order) in a language, or None: the campaign list of a locale."""
-        from django.contrib.contenttypes.models import ContentType
 
         content_type = ContentType.objects.get_for_model(model)
         for page in self._pages_by_type.get(content_type.pk, []):

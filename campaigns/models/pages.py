@@ -2,6 +2,11 @@
 
 A campaign page is a Wagtail form page (AbstractEmailForm) whose submissions are `Signature` rows, so
 Wagtail's own Forms admin, submission listing and CSV/XLSX export work for petitions.
+
+Longer than 400 lines, for a reason: a Wagtail page type is one class, its fields, help texts and panels
+(what an editor sees on each tab) side by side, and CampaignPage has four tabs of them. What is not the page's
+own lives elsewhere: the form (campaigns.forms), the signing (campaigns.signing), the views (campaigns.views),
+the copy checklist (campaigns.copying), the panels' code (campaigns.panels).
 """
 
 from datetime import UTC, datetime
@@ -29,13 +34,17 @@ from wagtail.models import Locale, Page, PagePermissionTester, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
-from campaigns import goals, signatures, social_proof
+from campaigns import goals
 from campaigns.blocks import RICH_TEXT_FEATURES, CampaignBodyBlock, ReferencesBlock
 from campaigns.copying import CampaignCopyForm
 from campaigns.fields import LocalisedNumberField
-from campaigns.forms import PetitionFormBuilder, question_name
+from campaigns.forms import PetitionFormBuilder, likely_country, question_name
+from campaigns.models.counter import signature_count, with_counts
+from campaigns.models.signature import ERASE_SIGNATURES, Signature
+from campaigns.new_campaigns import closing_notice
 from campaigns.panels import CampaignPageForm, CopiedWordsPanel, EmbedSnippetPanel
-from home import site_structure
+from campaigns.signer_fields import DATA_COLUMNS
+from serving import site_structure
 
 
 class SignedPagesPermissionTester(PagePermissionTester):
@@ -46,8 +55,8 @@ class SignedPagesPermissionTester(PagePermissionTester):
 
     def can_delete(self, ignore_bulk=False):
         return super().can_delete(ignore_bulk) and (
-            self.user.has_perm(signatures.ERASE_SIGNATURES)
-            or not signatures.Signature.objects.filter(page__path__startswith=self.page.path).exists()
+            self.user.has_perm(ERASE_SIGNATURES)
+            or not Signature.objects.filter(page__path__startswith=self.page.path).exists()
         )
 
 
@@ -76,7 +85,7 @@ class CampaignIndexPage(site_structure.KnownRestrictionsMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        campaigns = social_proof.with_counts(CampaignPage.listed_under(self))
+        campaigns = with_counts(CampaignPage.listed_under(self))
         context["open_campaigns"] = [c for c in campaigns if c.is_open]
         context["closed_campaigns"] = [c for c in campaigns if not c.is_open]
         return context
@@ -107,8 +116,9 @@ class CampaignFormField(TranslatableMixin, AbstractFormField):
 class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, AbstractEmailForm):
     """A campaign: the story (Content), the petition (Petition) and how it is shared (Promote).
 
-    The petition is the page's Wagtail form: PetitionFormBuilder builds it, each valid submission goes to
-    campaigns.signatures.sign, and its rows are Signatures. Routes: the page itself (form, or closed) and
+    The petition is the page's Wagtail form: PetitionFormBuilder builds it, the petition route hands each
+    post to campaigns.views.petition, which has campaigns.signing.sign decide (not Wagtail's
+    process_form_submission), and its rows are Signatures. Routes: the page itself (form, or closed) and
     `thank-you/` (the state after signing, reached by post/redirect/get).
     """
 
@@ -581,8 +591,8 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
     form_builder = PetitionFormBuilder
     base_form_class = CampaignPageForm
     copy_form_class = CampaignCopyForm
-    takes_posts = True  # its petition: campaigns.views.serve_page refuses posts to other pages
-    # Fetched with the page when it is served (home.site_structure.route): the hero is on every view.
+    takes_posts = True  # its petition: serving.views.serve_page refuses posts to other pages
+    # Fetched with the page when it is served (serving.site_structure.route): the hero is on every view.
     serve_select_related = ["locale", "hero_image", "next_action_page"]
     preview_modes = [("form", _("Petition")), ("landing", _("Thank you"))]
 
@@ -592,24 +602,25 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
         # The petition block's state picks its partial (templates/campaigns/petition/petition.html).
         context["petition_state"] = "form" if self.is_open else "closed"
         # A few counter rows summed: the page never reads the signatures table.
-        context["signature_count"] = count = signatures.signature_count(self.translation_key)
+        context["signature_count"] = count = signature_count(self.translation_key)
         context["signature_goal"] = self.current_goal(count)
-        context["closing_notice"] = social_proof.closing_notice(self)
+        context["closing_notice"] = closing_notice(self)
         return context
 
     # The petition, through Wagtail's form-page override points.
 
-    # The views import the models, so these import the views when called, not when models load.
+    # The views are imported when called, not at the top: they import Wagtail's page view, which needs every
+    # app's models loaded, and this module is imported while Django loads them.
 
     @path("")
     def petition(self, request):
-        from campaigns import views
+        from campaigns.views import petition as views  # here: see above
 
         return views.petition(request, self)
 
     @path("thank-you/")
     def thank_you(self, request):
-        from campaigns import views
+        from campaigns.views import petition as views  # here: see above
 
         return views.thank_you(request, self)
 
@@ -620,6 +631,20 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
 
     def get_form_class(self):
         return self.form_builder(self).get_form_class()
+
+    # What the server renders and checks before it forks its workers (ops.warmup), so none starts cold.
+    warm_up_routes = ("thank_you",)
+    WARM_UP_SIGNER = {
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "email": "warm-up@example.org",
+        "postal_code": "10001",
+    }
+
+    def warm_up_post(self, request):
+        """Validate (never store) a signing form with every kind of field a signer fills in (ops.warmup)."""
+        data = {**self.WARM_UP_SIGNER, "country": likely_country(self.locale.language_code) or "US"}
+        self.petition_form(request, data).is_valid()
 
     def petition_form(self, request, *args):
         """The signing form for a request. Its class is built once per page and content generation (the page's
@@ -636,32 +661,34 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
         return form_class(*args, page=self, **self.get_form_parameters())
 
     def get_submission_class(self):
-        return signatures.Signature
+        return Signature
 
     def permissions_for_user(self, user):
         return SignedPagesPermissionTester(user, self)
 
     def get_submissions_list_view_class(self):
-        """Wagtail's submissions listing and export with formulas defused (the admin views import this
-        module, so the view is looked up here rather than set as `submissions_list_view_class`)."""
-        from campaigns.admin.views import SubmissionsListView
+        """Wagtail's submissions listing and export, with formulas defused."""
+        # Imported here, not at the top: Wagtail's admin views need every app's models loaded, and this
+        # module is imported while Django loads them.
+        from campaigns.formula_safe import SubmissionsListView
 
         return SubmissionsListView
 
     def get_data_fields(self):
         """Columns of Wagtail's Forms listing and CSV/XLSX export: the signer's details, then the answers."""
         fields = [("submit_time", _("Signed at"))]
-        fields += [
-            (name, capfirst(signatures.Signature._meta.get_field(name).verbose_name))
-            for name in signatures.DATA_COLUMNS
-        ]
+        fields += [(name, capfirst(Signature._meta.get_field(name).verbose_name)) for name in DATA_COLUMNS]
         fields += [(question_name(field.clean_name), field.label) for field in self.get_form_fields()]
         return fields
 
     def process_form_submission(self, form):
-        """Wagtail's hook for a submitted form: the signing service decides (campaigns.views.petition calls
-        it directly, with the client's rate-limit key, which this hook has no request to compute)."""
-        return signatures.sign(self, form).signature
+        """Not the petition's path, and refused so that nobody takes it for one: Wagtail calls this hook from
+        FormMixin.serve, which this page does not use (its routes, above, serve the petition). A signature is
+        stored by campaigns.signing.sign, called by campaigns.views.petition with the client's rate-limit key,
+        which this hook has no request to compute."""
+        raise NotImplementedError(
+            "Signatures are stored by campaigns.signing.sign (see campaigns.views.petition)."
+        )
 
     @classmethod
     def listed_under(cls, page):
@@ -704,13 +731,13 @@ class CampaignPage(site_structure.KnownRestrictionsMixin, RoutablePageMixin, Abs
 
     @classmethod
     def next_change_at(cls, now):
-        """The next closing date of a live campaign still open (home.site_structure: cached pages expire then)."""
+        """The next closing date of a live campaign still open (serving.site_structure: cached pages expire then)."""
         moment = datetime.fromtimestamp(now, tz=UTC)
         pending = cls.objects.live().filter(closed=False, closing_date__gt=moment)
         return pending.aggregate(first=Min("closing_date"))["first"]
 
     def get_cached_paths(self):
-        """The URLs a CDN may hold for this page (home.invalidation purges them): the page and its thank-you state."""
+        """The URLs a CDN may hold for this page (serving.invalidation purges them): the page and its thank-you state."""
         return ["/", "/" + self.reverse_subpage("thank_you")]
 
     def current_goal(self, count):

@@ -12,11 +12,11 @@ Served from the cache (and stored), only when everything here holds:
   for previews), and answered 200 without setting a cookie or varying on one.
 
 Correctness:
-- Every entry names the content generation it was rendered in (home.generation); an entry of another
+- Every entry names the content generation it was rendered in (serving.generation); an entry of another
   generation is never served, so a publish anywhere is seen at once by every process sharing the cache.
 - An entry is fresh for FRESH seconds (the count on it is never older than that, plus STALE seconds while one
   request re-renders it and the others keep getting the copy), and never past the next moment a campaign
-  closes by date (home.site_structure.next_change_at): at that moment the form disappears with no publish.
+  closes by date (serving.site_structure.next_change_at): at that moment the form disappears with no publish.
 - Responses carry CDN-ready headers: `public, max-age, stale-while-revalidate, stale-if-error` when cached,
   `private, no-store` on anything else that did not say otherwise (personal pages, posts, errors).
 
@@ -36,7 +36,8 @@ from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
 
-from home import generation, site_structure
+from ops import process_memory
+from serving import generation, site_structure
 
 FRESH = 8  # seconds an entry is served as is
 STALE = 2  # seconds more it may be served while one request re-renders it
@@ -60,7 +61,7 @@ SAFE_METHODS = ("GET", "HEAD")
 # Response headers kept with an entry; the rest (Date, Content-Length) are made anew when it is served.
 KEPT_HEADERS_EXCLUDED = frozenset(("date", "content-length", "cache-control", "etag", "age"))
 
-_local = OrderedDict()
+_local = process_memory.remembered("serving.pagecache", OrderedDict())
 _local_lock = threading.Lock()  # threaded gunicorn workers share it
 
 

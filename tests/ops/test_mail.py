@@ -1,4 +1,4 @@
-"""The SMTP backend (campaigns/mail.py) against a small SMTP server in the test: what goes on the envelope."""
+"""The SMTP backend (ops/mail.py) against a small SMTP server in the test: what goes on the envelope."""
 
 import smtplib
 import socketserver
@@ -44,7 +44,7 @@ def relay(request, settings):
     server.commands, server.smtputf8 = [], request.param
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    settings.EMAIL_BACKEND = "campaigns.mail.EmailBackend"
+    settings.EMAIL_BACKEND = "ops.mail.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = server.server_address
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     yield server

@@ -1,4 +1,4 @@
-"""The page cache (home/pagecache.py): anonymous visitors get stored pages; nobody gets a wrong one."""
+"""The page cache (serving/pagecache.py): anonymous visitors get stored pages; nobody gets a wrong one."""
 
 import time
 from datetime import timedelta
@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from campaigns.signatures import signature_count
-from home import pagecache
+from campaigns.models.counter import signature_count
+from serving import pagecache
 from tests.builders import build_campaign, build_index, build_site, translate
 from tests.campaigns.conftest import ORIGIN
 

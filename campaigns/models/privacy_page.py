@@ -20,9 +20,8 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
 from campaigns.blocks import RICH_TEXT_FEATURES
-from campaigns.pages import CampaignPage
-from campaigns.privacy import UNCONFIRMED_GRACE
-from campaigns.signatures import CONFIRMATION_MAX_AGE
+from campaigns.models.pages import CampaignPage
+from campaigns.models.signature import CONFIRMATION_MAX_AGE, UNCONFIRMED_GRACE
 
 
 class PrivacyPage(Page):

@@ -3,6 +3,8 @@
 from django.http import QueryDict
 from django.urls import reverse
 
+from serving.views import too_large, unreadable
+
 # What the public site takes is a signature (a few hundred bytes of form fields) or the press of a button;
 # a body much larger is not a person signing. The admin, which takes uploads, has no such bound.
 PUBLIC_BODY_LIMIT = 64 * 1024
@@ -23,11 +25,6 @@ class BoundedBodyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from campaigns.views import (
-            too_large,
-            unreadable,
-        )  # the petition's refusal pages (JSON for petition.js)
-
         announced = request.META.get("CONTENT_LENGTH") or "0"
         try:
             length = int(announced)

@@ -13,7 +13,7 @@ import pytest
 import redis
 from django.db import connection
 
-from home import generation
+from serving import generation
 from tests.builders import build_campaign, build_index, build_site
 from tests.conftest import REDIS_URL
 
@@ -95,7 +95,7 @@ def test_a_publish_here_is_seen_within_a_second_by_another_process(second_proces
     campaign.save_revision().publish()
     published = time.monotonic()
 
-    # The other process re-reads the generation at most once a second (home.generation.REFRESH).
+    # The other process re-reads the generation at most once a second (serving.generation.REFRESH).
     while "Ring: published in another process" not in (html := fetch(url)[1]):
         assert time.monotonic() - published < generation.REFRESH + 1, (
             "the other process still shows the old page"

@@ -9,8 +9,8 @@ from django.views.decorators.http import require_GET
 from django_countries import countries
 
 from campaigns import social_proof
-from campaigns.views import COUNT_FRESH
-from home import site_structure
+from campaigns.views.petition import COUNT_FRESH
+from serving import site_structure
 
 
 @require_GET

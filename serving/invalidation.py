@@ -1,24 +1,25 @@
 """When content changes, forget what was cached about it: here, in every app process, and at the CDN.
 
-Any change that can alter what a visitor sees moves the content generation (home.generation) once its
+Any change that can alter what a visitor sees moves the content generation (serving.generation) once its
 transaction commits: a page saved, published, unpublished, moved or deleted (drafts and wagtail-localize syncs
 save pages too), a site, a locale, a view restriction or an image changed. Every cached page and every
 SiteStructure of the old generation is then ignored by every process sharing the cache.
 
 When a CDN is configured (WAGTAILFRONTENDCACHE, see config/settings/base.py), publishing or unpublishing a page
 also asks it to purge the page in every language, and the pages that list it (its ancestors: the campaign
-list and the home page of each language). The CDN keeps pages only seconds anyway (home.pagecache sets
+list and the home page of each language). The CDN keeps pages only seconds anyway (serving.pagecache sets
 max-age), so a purge that fails costs little.
 """
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+from wagtail.contrib.frontend_cache.utils import PurgeBatch
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, PageViewRestriction, Site, get_page_models
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from home import generation
+from serving import generation
 
 
 def content_changed(**kwargs):
@@ -37,7 +38,6 @@ def purge_from_cdn(instance, **kwargs):
 
 
 def _purge(page_pk):
-    from wagtail.contrib.frontend_cache.utils import PurgeBatch
 
     page = Page.objects.filter(pk=page_pk).first()
     if page is None:

@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 warning = ThrottledWarning(logger)
 
 REPLICA = "replica"
-ROUTER = "config.dbrouter.ReplicaRouter"
+ROUTER = "ops.dbrouter.ReplicaRouter"
 # Views whose GET only shows what every visitor sees (their URL names; the public API by its namespace).
 PUBLIC_VIEWS = {"campaigns:serve_page", "wagtail_serve", "campaigns:signature_count", "search"}
 PUBLIC_NAMESPACES = {"api"}

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from home.site_address import point_default_site_at
+from serving.site_address import point_default_site_at
 
 
 class Command(BaseCommand):
