@@ -52,8 +52,8 @@ class Update(PreviewableMixin, TranslatableMixin, models.Model):
     panels = [
         HelpPanel(
             content=_(
-                "<p>Save, preview, then open <b>Send</b> in the Updates listing: send a test to yourself first, "
-                "then to the signers.</p>"
+                "<p>Save, preview, then open <b>Send</b> in the Updates listing: send a test to the addresses you "
+                "type there first, then send it to the signers now or schedule it.</p>"
             )
         ),
         FieldPanel("campaign"),
