@@ -147,9 +147,7 @@ def sign(page, form, client=None, partner=None):
         # The request's one other statement, the task row, the same whatever happened, in the INSERT's
         # transaction: a signature is never stored without what follows it. Apart, a PostgreSQL restart
         # between the two left signatures with no confirmation mail (bench/cluster.py: 1-4 per restart).
-        with transaction.atomic():
-            stored, pk, key = insert(signature, now - REPEAT_NOTICE_INTERVAL)
-            follow_up.enqueue(pk, page.pk, stored)
+        stored, pk, key = insert(signature, now - REPEAT_NOTICE_INTERVAL, follow_up=(follow_up, page.pk))
     else:
         # A queue that runs tasks at once (development, tests) runs them once the signature is committed.
         with transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext():
