@@ -10,7 +10,8 @@ from campaigns.models.signature import ONE_PER_PERSON, Signature
 from ops import process_memory
 from ops.tasks import Column, queued_by_statement, task_columns
 
-# {(database alias, vendor): (the INSERT's SQL, its fields)}: see insert.
+# {(database alias, vendor): (the INSERT's SQL, its fields)}, and with a task row's INSERT
+# {(alias, vendor, its INSERT, its select list): (the WITH statement, the signature's fields)}: see insert.
 _insert_statements = process_memory.remembered("campaigns.signature_insert.statements", {})
 
 
@@ -75,11 +76,17 @@ def _insert(signature, notice_due_before, connection, task_insert=None, task_sel
     sql, fields = _insert_statements[key]
     if task_insert is not None:
         # WITH s AS (the signature's INSERT … RETURNING), t AS (the task's INSERT … SELECT … FROM s) SELECT s.
-        sql = (
-            f"WITH s (id, notice, key) AS ({sql}), "
-            f"t AS ({task_insert} SELECT {task_select} FROM (VALUES (1)) AS one (x) LEFT JOIN s ON TRUE) "
-            "SELECT id, notice, key FROM s"
-        )
+        with_task = (*key, task_insert, task_select)
+        if with_task not in _insert_statements:
+            _insert_statements[with_task] = (
+                (
+                    f"WITH s (id, notice, key) AS ({sql}), "
+                    f"t AS ({task_insert} SELECT {task_select} FROM (VALUES (1)) AS one (x) LEFT JOIN s ON TRUE) "
+                    "SELECT id, notice, key FROM s"
+                ),
+                fields,
+            )
+        sql, fields = _insert_statements[with_task]
     params = []
     for field in fields:
         params.append(field.get_db_prep_save(field.pre_save(signature, True), connection))

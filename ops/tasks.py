@@ -279,23 +279,18 @@ def queued_by_statement(task, args, connection):
     )
     pre_save.send(DBTaskResult, instance=result, raw=False, using=connection.alias, update_fields=None)
     _sql, fields = _task_statement(connection)
-    select, params = [], []
+    shape = (
+        connection.alias,
+        connection.vendor,
+        tuple(arg.sql if isinstance(arg, Column) else None for arg in args),
+    )
+    if shape not in _task_selects:
+        _task_selects[shape] = _task_select(connection, fields, args)
+    params = []
     for field in fields:
         if field.attname == "args_kwargs":
-            items = []
-            for arg in args:
-                if isinstance(arg, Column):
-                    items.append(f"to_jsonb({arg.sql})")
-                else:
-                    items.append("%s::jsonb")
-                    params.append(json.dumps(arg))
-            select.append(
-                f"jsonb_build_object('args', jsonb_build_array({', '.join(items)}), 'kwargs', '{{}}'::jsonb)"
-            )
+            params.extend(json.dumps(arg) for arg in args if not isinstance(arg, Column))
         else:
-            # Typed: in a SELECT the database cannot tell a NULL's type from the column it goes to.
-            # Without a length: a value too long for its column fails the INSERT, as `create()`'s does.
-            select.append(f"CAST(%s AS {re.sub(r'[(][0-9]+[)]$', '', field.db_type(connection))})")
             params.append(field.get_db_prep_save(field.pre_save(result, True), connection))
 
     def queued(*column_values):
@@ -313,7 +308,26 @@ def queued_by_statement(task, args, connection):
         task_enqueued.send(type(backend), task_result=task_result)
         return task_result
 
-    return ", ".join(select), params, queued
+    return _task_selects[shape], params, queued
+
+
+# {(database alias, vendor, the Columns' SQL): the task row's select list}: see queued_by_statement.
+_task_selects = process_memory.remembered("ops.tasks.task_selects", {})
+
+
+def _task_select(connection, fields, args):
+    select = []
+    for field in fields:
+        if field.attname == "args_kwargs":
+            items = [f"to_jsonb({arg.sql})" if isinstance(arg, Column) else "%s::jsonb" for arg in args]
+            select.append(
+                f"jsonb_build_object('args', jsonb_build_array({', '.join(items)}), 'kwargs', '{{}}'::jsonb)"
+            )
+        else:
+            # Typed: in a SELECT the database cannot tell a NULL's type from the column it goes to.
+            # Without a length: a value too long for its column fails the INSERT, as `create()`'s does.
+            select.append(f"CAST(%s AS {re.sub(r'[(][0-9]+[)]$', '', field.db_type(connection))})")
+    return ", ".join(select)
 
 
 def task_columns(connection):
