@@ -1,18 +1,21 @@
 """The one INSERT that stores a signature, compiled once per process (see `insert`)."""
 
 import functools
+from contextlib import nullcontext
 
 from django.db import transaction
 from django.db.models.sql.subqueries import InsertQuery
 
 from campaigns.models.signature import ONE_PER_PERSON, Signature
 from ops import process_memory
+from ops.tasks import Column, queued_by_statement, task_columns
 
-# {(database alias, vendor): (the INSERT's SQL, its fields)}: see insert.
+# {(database alias, vendor): (the INSERT's SQL, its fields)}, and with a task row's INSERT
+# {(alias, vendor, its INSERT, its select list): (the WITH statement, the signature's fields)}: see insert.
 _insert_statements = process_memory.remembered("campaigns.signature_insert.statements", {})
 
 
-def insert(signature, notice_due_before):
+def insert(signature, notice_due_before, follow_up=None):
     """Store a new signature with one statement whose SQL Django compiled once in this process. Returns
     (True, its id, its confirmation key) when it was stored; for a person who has already signed the campaign,
     (False, the id of their signature, its confirmation key) when they are due a "you have already signed"
@@ -29,18 +32,68 @@ def insert(signature, notice_due_before):
     still fails) updates the earlier signature's notice time if, and only if, a notice is due, and returns it
     then; otherwise nothing is written or returned. So a repeat costs one statement, as a first signature
     does, and two racing repeats announce one: the database locks the row between them.
+
+    `follow_up`, (a task, page id), queues that task with (the signature id the statement returned or None,
+    the page id, whether it was stored) whatever happened, in the same transaction: a signature is never
+    stored without what follows it (apart, a PostgreSQL restart between the two left signatures with no
+    confirmation mail: bench/cluster.py, 1-4 per restart). On PostgreSQL with the production queue
+    (ops.tasks.DatabaseBackend) the task row is stored by the same statement as the signature (a WITH whose
+    INSERT's RETURNING feeds the task row's INSERT), so signing is one round trip, with no BEGIN and COMMIT:
+    the task's row and its INSERT were, with those, more than half a signing request's wall time (py-spy on
+    gunicorn, production settings). Elsewhere a transaction holds the INSERT and `enqueue`.
     """
     connection = transaction.get_connection()
+    if follow_up is None:
+        return _insert(signature, notice_due_before, connection)
+    task, page_id = follow_up
+    # The task's arguments as the database computes them from the INSERT's row `s` (none for a repeat whose
+    # notice is not due): the id, and whether it is a new signature (a new one has had no notice).
+    queued = queued_by_statement(
+        task,
+        [Column("s.id"), page_id, Column("s.id IS NOT NULL AND s.notice IS NULL")],
+        connection,
+    )
+    if queued is None:
+        with transaction.atomic():
+            stored, pk, key = _insert(signature, notice_due_before, connection)
+            task.enqueue(pk, page_id, stored)
+        return stored, pk, key
+    select, task_params, announce = queued
+    # Inside a caller's transaction a savepoint keeps a failed statement from spoiling it; alone, the one
+    # statement is its own transaction.
+    with transaction.atomic() if connection.in_atomic_block else nullcontext():
+        stored, pk, key = _insert(
+            signature, notice_due_before, connection, task_columns(connection), select, task_params
+        )
+    announce(pk, stored)
+    return stored, pk, key
+
+
+def _insert(signature, notice_due_before, connection, task_insert=None, task_select=None, task_params=()):
     key = (connection.alias, connection.vendor)
     if key not in _insert_statements:
         _insert_statements[key] = _compile_insert(connection)
     sql, fields = _insert_statements[key]
+    if task_insert is not None:
+        # WITH s AS (the signature's INSERT … RETURNING), t AS (the task's INSERT … SELECT … FROM s) SELECT s.
+        with_task = (*key, task_insert, task_select)
+        if with_task not in _insert_statements:
+            _insert_statements[with_task] = (
+                (
+                    f"WITH s (id, notice, key) AS ({sql}), "
+                    f"t AS ({task_insert} SELECT {task_select} FROM (VALUES (1)) AS one (x) LEFT JOIN s ON TRUE) "
+                    "SELECT id, notice, key FROM s"
+                ),
+                fields,
+            )
+        sql, fields = _insert_statements[with_task]
     params = []
     for field in fields:
         params.append(field.get_db_prep_save(field.pre_save(signature, True), connection))
     params.append(
         Signature._meta.get_field("repeat_notice_sent_at").get_db_prep_save(notice_due_before, connection)
     )
+    params.extend(task_params)
     with _prepared_cursor(connection) as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()

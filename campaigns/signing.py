@@ -105,7 +105,7 @@ def sign(page, form, client=None, partner=None):
     short "you have already signed" mail.
 
     Then one task (`follow_up`) is queued, whatever happened (with the database queue in the INSERT's own
-    transaction, so that no signature is ever stored without it; with a queue that runs tasks at once, after
+    transaction, on PostgreSQL by the INSERT's own statement, so that no signature is ever stored without it; with a queue that runs tasks at once, after
     the commit): for a new signature, for a repeat due its notice and for a repeat that is not. The worker decides what follows, and mails and anything
     else start there, from the `signed` and `signed_again` events (campaigns.events). So the request does the
     same work whether or not the address had signed, and takes as long: someone timing it learns nothing.
@@ -144,12 +144,9 @@ def sign(page, form, client=None, partner=None):
     # when this person has signed. Inside a caller's transaction a savepoint keeps a failed insert from
     # spoiling it.
     if uses_database_queue():
-        # The request's one other statement, the task row, the same whatever happened, in the INSERT's
-        # transaction: a signature is never stored without what follows it. Apart, a PostgreSQL restart
-        # between the two left signatures with no confirmation mail (bench/cluster.py: 1-4 per restart).
-        with transaction.atomic():
-            stored, pk, key = insert(signature, now - REPEAT_NOTICE_INTERVAL)
-            follow_up.enqueue(pk, page.pk, stored)
+        # The task row, the same whatever happened, stored with the signature: a signature is never stored
+        # without what follows it (on PostgreSQL by the INSERT's own statement; see `insert`).
+        stored, pk, key = insert(signature, now - REPEAT_NOTICE_INTERVAL, follow_up=(follow_up, page.pk))
     else:
         # A queue that runs tasks at once (development, tests) runs them once the signature is committed.
         with transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext():

@@ -18,8 +18,10 @@ with the same Message-ID as the first (ops.mail.message_id, from the task's id),
 mailboxes that keep Message-IDs drop.
 """
 
+import json
 import logging
 import random
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -216,10 +218,7 @@ class DatabaseBackend(DatabaseQueue):
         # The model's save signals, as `create()` sends them (django-tasks-db's own pre_save receiver fills
         # in `run_after` for a task to run at once).
         pre_save.send(DBTaskResult, instance=result, raw=False, using=connection.alias, update_fields=None)
-        key = (connection.alias, connection.vendor)
-        if key not in _task_inserts:
-            _task_inserts[key] = _compile_task_insert(connection)
-        sql, fields = _task_inserts[key]
+        sql, fields = _task_statement(connection)
         params = [field.get_db_prep_save(field.pre_save(result, True), connection) for field in fields]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -243,3 +242,109 @@ def _compile_task_insert(connection):
     query.insert_values(fields, [DBTaskResult()])  # only the statement's text is kept
     [(sql, _params)] = query.get_compiler(connection=connection).as_sql()
     return sql, fields
+
+
+def queued_by_statement(task, args, connection):
+    """`task` queued with `args` by a row INSERTed in another statement (PostgreSQL's data-modifying WITH), so
+    that a row and the task that follows it are stored in one statement: one round trip to the database and
+    no BEGIN or COMMIT of their own (campaigns/signature_insert.py). An argument may be a `Column`: SQL the
+    caller's statement computes (from the rows it stored), not a value. Returns None when the task's queue is
+    not this module's DatabaseBackend on `connection`'s PostgreSQL (the caller then enqueues as usual), else
+    (the select list of the task row's columns, in the order of `task_columns`, its params, and `queued`: call
+    it with the values the Columns came to once the statement has run; it sends what `enqueue` sends and
+    returns the task's result).
+
+    The row is the one `enqueue` stores (tests/ops/test_task_insert.py compares them): the same id, the
+    same defaults, `enqueued_at` filled as auto_now_add does, the same save signals and `task_enqueued`; only
+    its `args_kwargs` is built by the database, with `jsonb_build_array`, from the same JSON values."""
+    if connection.vendor != "postgresql" or router.db_for_write(DBTaskResult) != connection.alias:
+        return None
+    backend = task.get_backend()
+    if not isinstance(backend, DatabaseBackend):
+        return None
+    from django_tasks_db.compat import normalize_json, task_enqueued
+
+    backend.validate_task(task)
+    values = [None if isinstance(arg, Column) else arg for arg in args]
+    if normalize_json(values) != values:
+        raise ValueError(f"Arguments of a task queued by a statement must be JSON as they are: {args!r}")
+    result = DBTaskResult(
+        id=backend._get_id(),
+        args_kwargs={"args": values, "kwargs": {}},
+        priority=task.priority,
+        task_path=task.module_path,
+        queue_name=task.queue_name,
+        run_after=task.run_after,
+        backend_name=backend.alias,
+    )
+    pre_save.send(DBTaskResult, instance=result, raw=False, using=connection.alias, update_fields=None)
+    _sql, fields = _task_statement(connection)
+    shape = (
+        connection.alias,
+        connection.vendor,
+        tuple(arg.sql if isinstance(arg, Column) else None for arg in args),
+    )
+    if shape not in _task_selects:
+        _task_selects[shape] = _task_select(connection, fields, args)
+    params = []
+    for field in fields:
+        if field.attname == "args_kwargs":
+            params.extend(json.dumps(arg) for arg in args if not isinstance(arg, Column))
+        else:
+            params.append(field.get_db_prep_save(field.pre_save(result, True), connection))
+
+    def queued(*column_values):
+        given = iter(column_values)
+        result.args_kwargs = {
+            "args": [next(given) if isinstance(arg, Column) else arg for arg in args],
+            "kwargs": {},
+        }
+        result._state.adding = False
+        result._state.db = connection.alias
+        post_save.send(
+            DBTaskResult, instance=result, created=True, update_fields=None, raw=False, using=connection.alias
+        )
+        task_result = result.task_result
+        task_enqueued.send(type(backend), task_result=task_result)
+        return task_result
+
+    return _task_selects[shape], params, queued
+
+
+# {(database alias, vendor, the Columns' SQL): the task row's select list}: see queued_by_statement.
+_task_selects = process_memory.remembered("ops.tasks.task_selects", {})
+
+
+def _task_select(connection, fields, args):
+    select = []
+    for field in fields:
+        if field.attname == "args_kwargs":
+            items = [f"to_jsonb({arg.sql})" if isinstance(arg, Column) else "%s::jsonb" for arg in args]
+            select.append(
+                f"jsonb_build_object('args', jsonb_build_array({', '.join(items)}), 'kwargs', '{{}}'::jsonb)"
+            )
+        else:
+            # Typed: in a SELECT the database cannot tell a NULL's type from the column it goes to.
+            # Without a length: a value too long for its column fails the INSERT, as `create()`'s does.
+            select.append(f"CAST(%s AS {re.sub(r'[(][0-9]+[)]$', '', field.db_type(connection))})")
+    return ", ".join(select)
+
+
+def task_columns(connection):
+    """`INSERT INTO <the task table> (<its columns>)`, for queued_by_statement's select list."""
+    sql, _fields = _task_statement(connection)
+    return sql.split(" VALUES ", 1)[0]
+
+
+@dataclass(frozen=True)
+class Column:
+    """An argument of a task queued by queued_by_statement: SQL that the statement computes."""
+
+    sql: str
+
+
+def _task_statement(connection):
+    key = (connection.alias, connection.vendor)
+    if key not in _task_inserts:
+        _task_inserts[key] = _compile_task_insert(connection)
+    return _task_inserts[key]

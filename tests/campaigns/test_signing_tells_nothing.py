@@ -21,7 +21,7 @@ from webhooks.models import SIGNATURE_CREATED, Endpoint
 
 pytestmark = pytest.mark.django_db
 
-DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+DATABASE_QUEUE = {"default": {"BACKEND": "ops.tasks.DatabaseBackend"}}  # production's
 COOKIE = confirmation.RESEND_COOKIE
 # What is fresh in every reply, whoever signs: the cookie's value (compared apart below) and the request's id
 # for the logs (ops.logs). Their length and characters are compared; their values cannot be.
