@@ -15,7 +15,6 @@ from django_tasks_db.models import DBTaskResult
 
 from campaigns.models.counter import signature_count
 from campaigns.models.signature import Signature
-from ops.tasks import retry_delay
 from tests.builders import build_campaign, build_index, build_site
 from tests.services import SmtpServer, start_worker, wait_for
 
@@ -52,15 +51,6 @@ def smtp():
 @pytest.fixture
 def queue(settings):
     settings.TASKS = DATABASE_QUEUE
-
-
-def test_retries_wait_longer_each_time_up_to_an_hour(settings):
-    settings.TASK_RETRY_DELAY = 30
-    delays = [retry_delay(attempt) for attempt in range(1, 13)]
-
-    assert 24 <= delays[0] <= 36
-    assert all(later > earlier for earlier, later in zip(delays[:6], delays[1:7], strict=True))
-    assert max(delays) <= 3600 * 1.2
 
 
 @pytest.mark.postgres
