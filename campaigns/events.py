@@ -8,7 +8,8 @@ never holds a row's lock. `signed` and `signed_again` are emitted by the worker 
 a task every signing queues alike), never in the signer's request, so that a first signature's reply is no
 slower than a repeat's. Receivers subscribe in their app's ready(): campaigns.emails sends the mails,
 campaigns.milestones records the goals reached, webhooks.delivery queues the deliveries to the organisation's
-CRM, delivery.documents drops petition PDFs that named an erased signer. This module imports nothing of
+CRM, delivery.documents drops petition PDFs that named an erased signer, campaigns.social_proof forgets the
+latest signers it showed when some are erased or anonymised. This module imports nothing of
 theirs; tests/campaigns/test_events.py lists every subscriber.
 
 Events (keyword arguments besides `sender`, which is always Signature):

@@ -8,7 +8,7 @@ Freshness, with the page cache (serving.pagecache) in front:
 - The closing notice ("Closes in 3 days") is rendered in the cached HTML too: a cached page never outlives the
   next closing date (serving.site_structure.next_change_at), and 10 seconds cannot move a day.
 - The latest signers are never in the cached HTML: names are personal data, and a cached page lives on in a
-  CDN's `stale-if-error` copy for a day. They come from a small JSON endpoint (campaigns.views.latest_signers)
+  CDN's `stale-if-error` copy for a day. They come from a small JSON endpoint (campaigns.views.social_proof)
   that the page's script asks, cached for COUNT_FRESH seconds and forgotten at once when signers are erased
   or anonymised (the events below), so an erased signer never appears.
 """

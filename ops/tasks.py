@@ -5,8 +5,9 @@ stays "running" for ever. This module adds the two things production needs, on d
 
 - **Retry with backoff.** When a task fails with an error that can pass (SMTP down or refusing, a dropped
   connection, a database blip), the `task_finished` signal puts the same row back in the queue to run after
-  TASK_RETRY_DELAY seconds, doubling each attempt up to an hour, for TASK_MAX_ATTEMPTS attempts. One row per
-  task throughout: its attempts are the workers that ran it, its last error stays on it.
+  TASK_RETRY_DELAY seconds, doubling each attempt up to an hour, for TASK_MAX_ATTEMPTS attempts (`RETRIES`,
+  the retry design of ops/retries.py, which webhook deliveries follow too). One row per task throughout: its
+  attempts are the workers that ran it, its last error stays on it.
 - **Abandoned tasks run again.** A task "running" for longer than TASK_TIMEOUT lost its worker (killed,
   out of memory, machine gone); `requeue_abandoned` puts it back. The worker (`manage.py db_worker`, see
   ops/management/commands/db_worker.py) calls it when it starts and every little while. A mail gives up
@@ -20,7 +21,6 @@ mailboxes that keep Message-IDs drop.
 
 import json
 import logging
-import random
 import re
 import threading
 import time
@@ -43,34 +43,31 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus, task_backends
 from django_tasks.signals import task_finished
 from django_tasks_db import DatabaseBackend as DatabaseQueue
+from django_tasks_db.compat import normalize_json, task_enqueued
 from django_tasks_db.models import DBTaskResult
 
 from ops import process_memory
+from ops.retries import RetryPolicy
 
 logger = logging.getLogger(__name__)
 
 # Errors that can pass by themselves: smtplib's errors are OSErrors, as are refused and timed-out
 # connections; a database that went away comes back. Anything else (a bug, campaigns.emails.Undeliverable)
-# would fail the same way again.
-TRANSIENT_ERRORS = (OSError, OperationalError, InterfaceError)
+# would fail the same way again. The ±20 % spread keeps mails failed together from all hitting the
+# recovering server at the same second.
+RETRIES = RetryPolicy(
+    first_delay="TASK_RETRY_DELAY",
+    longest_delay=timedelta(hours=1),
+    jitter=0.2,
+    max_attempts="TASK_MAX_ATTEMPTS",
+    transient=(OSError, OperationalError, InterfaceError),
+)
 # Recorded on a task put back in the queue because its worker disappeared.
 WORKER_LOST = "ops.tasks.WorkerLost"
-MAX_DELAY = 3600
 
 
 def uses_database_queue():
     return isinstance(task_backends["default"], DatabaseQueue)
-
-
-def retry_delay(attempt):
-    """Seconds before attempt `attempt + 1`: TASK_RETRY_DELAY doubled each time, at most an hour, ±20 %
-    so that mails failed together do not all hit the recovering server at the same second."""
-    delay = min(MAX_DELAY, settings.TASK_RETRY_DELAY * 2 ** (attempt - 1))
-    return delay * random.uniform(0.8, 1.2)
-
-
-def is_transient(error_class):
-    return issubclass(error_class, TRANSIENT_ERRORS)
 
 
 def retry_failed_task(sender, task_result, **kwargs):
@@ -83,10 +80,12 @@ def retry_failed_task(sender, task_result, **kwargs):
     except ImportError:
         return
     name, attempt = task_result.task.name, task_result.attempts
-    if not is_transient(error_class):
+    if not RETRIES.is_transient(error_class):
         logger.error("Task %s %s failed with %s; not retried", name, task_result.id, error_class.__name__)
         return
-    if attempt >= settings.TASK_MAX_ATTEMPTS:
+    now = timezone.now()
+    run_after = RETRIES.next_attempt(attempt, now)
+    if run_after is None:
         logger.error(
             "Task %s %s failed with %s %d times; giving up",
             name,
@@ -95,11 +94,10 @@ def retry_failed_task(sender, task_result, **kwargs):
             attempt,
         )
         return
-    delay = retry_delay(attempt)
     try:
         DBTaskResult.objects.filter(pk=db_result.pk, status=TaskResultStatus.FAILED).update(
             status=TaskResultStatus.READY,
-            run_after=timezone.now() + timedelta(seconds=delay),
+            run_after=run_after,
             finished_at=None,
         )
     except DatabaseError:  # the database is down too: the task stays failed, visible in /readyz
@@ -112,7 +110,7 @@ def retry_failed_task(sender, task_result, **kwargs):
         error_class.__name__,
         attempt,
         settings.TASK_MAX_ATTEMPTS,
-        delay,
+        (run_after - now).total_seconds(),
     )
 
 
@@ -131,7 +129,7 @@ def requeue_abandoned():
             .only("id", "worker_ids", "task_path")
         )
         for task in abandoned:
-            exhausted = len(task.worker_ids) >= settings.TASK_MAX_ATTEMPTS
+            exhausted = RETRIES.gives_up(len(task.worker_ids))
             DBTaskResult.objects.filter(pk=task.pk).update(
                 status=TaskResultStatus.FAILED if exhausted else TaskResultStatus.READY,
                 run_after=now,
@@ -262,8 +260,6 @@ def queued_by_statement(task, args, connection):
     backend = task.get_backend()
     if not isinstance(backend, DatabaseBackend):
         return None
-    from django_tasks_db.compat import normalize_json, task_enqueued
-
     backend.validate_task(task)
     values = [None if isinstance(arg, Column) else arg for arg in args]
     if normalize_json(values) != values:

@@ -23,7 +23,10 @@ from email import message_from_bytes
 from pathlib import Path
 
 import pytest
+import redis
+from django.core.cache.backends.base import default_key_func
 from django.db import connection
+from wagtail.models.sites import SITE_ROOT_PATHS_CACHE_KEY, SITE_ROOT_PATHS_CACHE_VERSION
 
 from tests.conftest import REDIS_URL
 
@@ -244,6 +247,12 @@ class SmtpHandler:
         return "250 Message accepted for delivery"
 
 
+def plain_text(message):
+    """A mail's plain-text body, whether it is the whole mail or the part beside its HTML (branded mails)."""
+    part = next(part for part in message.walk() if part.get_content_type() == "text/plain")
+    return part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
+
+
 class SmtpServer:
     def __init__(self, port=None):
         from aiosmtpd.controller import Controller
@@ -356,11 +365,20 @@ def running_app(tmp_path, static_root, **env):
 
 
 def start_worker(tmp_path, name="worker", **env):
+    _forget_cached_sites()
     return Process(
         [sys.executable, "manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay"],
         production_env(**env),
         tmp_path / f"{name}.log",
     )
+
+
+def _forget_cached_sites():
+    """The worker reads Wagtail's site root paths (which site a page belongs to: every mail's branding asks)
+    from the shared Redis, where this process, with its own cache, never clears them when a test makes a new
+    site: a site of an earlier test (or run) would linger there, and a mail fail with Site.DoesNotExist."""
+    key = default_key_func(SITE_ROOT_PATHS_CACHE_KEY, "", SITE_ROOT_PATHS_CACHE_VERSION)
+    redis.Redis.from_url(REDIS_URL).delete(key)
 
 
 # The proxy in front of production.

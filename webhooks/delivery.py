@@ -7,8 +7,10 @@
    to later, and in that same transaction enqueues the task that will make that next attempt. Then it sends.
    So a worker killed in the middle of sending leaves a delivery that the already-queued task sends again
    later: nothing is lost. Success marks it delivered, and nothing sends it again; a failure records the answer
-   and keeps the next attempt, which comes WEBHOOK_RETRY_DELAY seconds later, doubling each time up to
-   MAX_DELAY, until the event is WEBHOOK_RETRY_FOR old (a day); the last failure marks it failed.
+   and keeps the next attempt, which comes WEBHOOK_RETRY_DELAY seconds later, doubling each time up to six
+   hours, until the event is WEBHOOK_RETRY_FOR old (a day); the last failure marks it failed. The schedule is
+   `RETRIES`, in the retry design tasks follow too (ops/retries.py); the rows, order and lease are this
+   module's.
 3. Deliveries of one subject (a signature; a campaign for batch events) to one endpoint go in the order they
    were made: one waits while an earlier one is still waiting, and is sent as soon as that one is delivered
    or given up. So a receiver never hears "erased" before "created".
@@ -30,6 +32,7 @@ from django_tasks import task, task_backends
 from campaigns import events
 from campaigns.models.signature import Signature
 from ops import process_memory
+from ops.retries import RetryPolicy
 from serving import generation
 from webhooks import payloads, sending, signing
 from webhooks.models import (
@@ -43,7 +46,14 @@ from webhooks.models import (
 
 logger = logging.getLogger(__name__)
 
-MAX_DELAY = timedelta(hours=6)  # the longest wait between two attempts
+# Every failure can pass (a receiver back up, its certificate renewed, its bug fixed): sending.post turns each
+# into a Result, and the delivery is tried again until its deadline. No spread: deliveries are sent in order,
+# one subject at a time, and the README promises receivers the plain doubling.
+RETRIES = RetryPolicy(
+    first_delay="WEBHOOK_RETRY_DELAY",
+    longest_delay=timedelta(hours=6),
+    retry_for="WEBHOOK_RETRY_FOR",
+)
 SUBSCRIBERS_MAX_AGE = 10  # seconds: a safety net, should a change's new generation be missed
 
 
@@ -155,11 +165,6 @@ def connect():
 # Sending
 
 
-def retry_delay(attempts):
-    """The wait after attempt number `attempts` fails: WEBHOOK_RETRY_DELAY, doubled each time, at most MAX_DELAY."""
-    return min(timedelta(seconds=settings.WEBHOOK_RETRY_DELAY * 2 ** (attempts - 1)), MAX_DELAY)
-
-
 def _lease():
     """How long a claimed delivery is left to the attempt in progress before another may try: its timeout,
     and a little more."""
@@ -208,9 +213,10 @@ def _claim(delivery_id, now):
         if delivery is None or not delivery.endpoint.active or _waits_for_earlier(delivery):
             return None
         delivery.attempts += 1
-        deadline = delivery.give_up_at or delivery.created_at + timedelta(seconds=settings.WEBHOOK_RETRY_FOR)
-        delivery.last_chance = now >= deadline
-        delivery.retry_at = min(now + retry_delay(delivery.attempts), deadline)
+        deadline = delivery.give_up_at or RETRIES.deadline(delivery.created_at)
+        retry_at = RETRIES.next_attempt(delivery.attempts, now, deadline)
+        delivery.last_chance = retry_at is None
+        delivery.retry_at = retry_at or now
         # Nobody else tries while this attempt may still be running; if its worker dies, the task scheduled
         # here tries again then.
         delivery.next_attempt_at = max(delivery.retry_at, now + _lease())
@@ -293,7 +299,7 @@ def retry_now(delivery):
         Delivery.objects.filter(pk=delivery.pk).exclude(status=Delivery.Status.DELIVERED).update(
             status=Delivery.Status.PENDING,
             next_attempt_at=now,
-            give_up_at=now + timedelta(seconds=settings.WEBHOOK_RETRY_FOR),
+            give_up_at=RETRIES.deadline(now),
         )
         deliver.enqueue(delivery.pk)
 

@@ -61,7 +61,7 @@ class Signature(AbstractFormSubmission):
     updates_consent_text = models.TextField(_("updates: consent wording shown"), blank=True)
     updates_consented_at = models.DateTimeField(_("updates: consent given at"), null=True, blank=True)
     updates_unsubscribed_at = models.DateTimeField(_("updates: unsubscribed at"), null=True, blank=True)
-    # The name and country may be handed to the petition's target (delivery/document.py).
+    # The name and country may be handed to the petition's target (delivery/documents.py).
     handover_consent_text = models.TextField(_("name handed over: consent wording shown"), blank=True)
     handover_consented_at = models.DateTimeField(
         _("name handed over: consent given at"), null=True, blank=True

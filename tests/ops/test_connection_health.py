@@ -7,7 +7,9 @@ import time
 import pytest
 from django.db import close_old_connections, connection, connections
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the flush after a test that commits would re-create the locales (post_migrate), which
+# the next test restoring the serialized database (serialized_rollback) then finds already there.
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def _terminate(pid):
