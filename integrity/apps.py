@@ -12,7 +12,17 @@ class IntegrityConfig(AppConfig):
 
     def ready(self):
         # Imported in ready(), as Django's app loading requires: the judge reads a model.
+        from django.db.models.signals import post_save
+
         from campaigns import quarantine
         from integrity import judge
+        from integrity.models import IntegritySettings
 
         quarantine.register_judge(judge.judge)
+        # A manager's change applies at once in this process, within judge.SETTINGS_TTL in the others.
+        post_save.connect(
+            lambda **kwargs: judge.forget_settings(),
+            sender=IntegritySettings,
+            weak=False,
+            dispatch_uid="integrity",
+        )

@@ -85,6 +85,11 @@ def current():
     return kept[1]
 
 
+def forget_settings():
+    """Read the settings again at the next signature (a manager saved them: integrity.wagtail_hooks)."""
+    _compiled.clear()
+
+
 def judge(signature, address):
     """[(rule, reason)] of every rule that flags `signature` (see the module's docstring)."""
     config = current()
