@@ -4,7 +4,7 @@ log records it without naming anyone; the settings page is theirs, and nobody el
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import PageLogEntry
+from wagtail.models import ModelLogEntry, PageLogEntry
 
 from campaigns.models.counter import reconcile_counts, signature_count
 from campaigns.models.signature import Signature
@@ -107,3 +107,7 @@ def test_signature_managers_edit_the_rules_and_a_bad_network_is_refused(client):
     assert "Not a network: 192.0.2.0/33" in refused.content.decode()
     data["blocked_networks"] = "192.0.2.0/24"
     assert client.post(url, data).status_code == 302
+    assert IntegritySettings.load().blocked_networks == "192.0.2.0/24"
+    # The change is in Wagtail's audit log ("Logs" report): who and when.
+    [entry] = ModelLogEntry.objects.filter(action="wagtail.edit", content_type__model="integritysettings")
+    assert entry.user.username == "signature-managers"
