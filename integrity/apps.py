@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,12 +12,11 @@ class IntegrityConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # Imported in ready(), as Django's app loading requires: the judge reads a model.
-        from django.db.models.signals import post_save
-
-        from campaigns import quarantine
-        from integrity import judge
-        from integrity.models import IntegritySettings
+        # Imported in ready(), as Django's app loading requires: the judge, the settings model and the
+        # quarantine (campaigns' Signature) are models or import them.
+        from campaigns import quarantine  # a Signature module, see above
+        from integrity import judge  # a model module's import, see above
+        from integrity.models import IntegritySettings  # a model, see above
 
         quarantine.register_judge(judge.judge)
         # A manager's change applies at once in this process, within judge.SETTINGS_TTL in the others.
