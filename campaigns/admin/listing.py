@@ -18,7 +18,6 @@ from wagtail_modeladmin.options import ModelAdmin
 
 from campaigns.admin import views
 from campaigns.admin.filters import CampaignFilter, ConfirmedFilter, FlaggedFilter, LocaleFilter
-from campaigns.admin.release import rule_label
 from campaigns.models.signature import VIEW_SIGNATURES, Signature
 
 
@@ -70,7 +69,6 @@ class SignatureAdmin(ModelAdmin):
         "language",
         "country",
         "confirmed",
-        "flagged",
         "newsletter",
         "submit_time",
     )
@@ -124,14 +122,6 @@ class SignatureAdmin(ModelAdmin):
     @admin_display(description=_("confirmed"), ordering="confirmed_at")
     def confirmed(self, obj):
         return _yes_no(obj.confirmed_at is not None)
-
-    @admin_display(description=_("flagged"), ordering="flagged_at")
-    def flagged(self, obj):
-        """Why an integrity rule flagged it (campaigns.quarantine), and whether it was released since."""
-        if obj.flagged_at is None:
-            return ""
-        rules = ", ".join(str(rule_label(item.get("rule"))) for item in obj.flag_reasons)
-        return gettext("%(rules)s (released)") % {"rules": rules} if obj.released_at else rules
 
     @admin_display(description=_("newsletter"), ordering="newsletter_opt_in")
     def newsletter(self, obj):
