@@ -106,19 +106,21 @@ def _network_rules(campaign_key, ip, config):
     if rules.in_any(ip, config.blocked):
         fired.append(("blocked_network", "the client's network is blocked"))
     secret = settings.SECRET_KEY
+    checks = []  # (rule, rate, key): every rate counts every signature (a flagged one too), in its own window
     for rule, who, rates in (
         ("address_rate", ip, config.address_rates),
         ("network_rate", rules.network_of(ip), config.network_rates),
     ):
         key = rules.keyed_hash(secret, "integrity", rule, campaign_key, who)
-        # Each rate counts every signature (a flagged one too), in a window of its own.
-        over = [
-            rate for rate in rates if ratelimit.seconds_until_allowed(key, rate, scope=f"integrity:{rate}")
+        checks += [(rule, rate, key) for rate in rates]
+    # All the counters in one round trip (campaigns.ratelimit.over_limits).
+    over = ratelimit.over_limits([(key, rate, f"integrity:{rate}") for _rule, rate, key in checks])
+    for rule, kind in (("address_rate", "address"), ("network_rate", "network")):
+        exceeded = [
+            rate for (named, rate, _key), went in zip(checks, over, strict=True) if named == rule and went
         ]
-        if over:
-            fired.append(
-                (rule, f"more than {over[0]} from one {'address' if rule == 'address_rate' else 'network'}")
-            )
+        if exceeded:
+            fired.append((rule, f"more than {exceeded[0]} from one {kind}"))
     return fired
 
 
