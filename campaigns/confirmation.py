@@ -35,7 +35,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django_tasks import task
 
-from campaigns import events, ratelimit
+from campaigns import events, quarantine, ratelimit
 from campaigns.models.signature import CONFIRMATION_MAX_AGE, Signature
 
 CONFIRMATION_SALT = "campaigns.signature.confirmation-key"
@@ -118,7 +118,9 @@ def check_confirmation(token):
         return ConfirmationResult(Confirmation.EXPIRED)
     except (signing.BadSignature, Signature.DoesNotExist):
         return ConfirmationResult(Confirmation.INVALID)
-    if signature.counted:
+    if (
+        signature.counted or signature.confirmed_at
+    ):  # a held one (campaigns.quarantine) may be confirmed, uncounted
         return ConfirmationResult(Confirmation.ALREADY_CONFIRMED, signature)
     if not signature.page.specific.is_open:
         return ConfirmationResult(Confirmation.CLOSED, signature)
@@ -138,14 +140,17 @@ def confirm(token):
     signature = checked.signature
     with transaction.atomic():
         # Conditional, so two presses racing on the same link count it once.
-        newly_counted = Signature.objects.filter(pk=signature.pk, counted=False).update(
-            counted=True, confirmed_at=timezone.now()
-        )
+        waiting = Signature.objects.filter(pk=signature.pk, counted=False, confirmed_at__isnull=True)
+        now = timezone.now()
+        # A signature held by an integrity rule is confirmed but counts only once released
+        # (campaigns.quarantine); its signer is told the same as anyone.
+        newly_counted = waiting.exclude(quarantine.HELD).update(counted=True, confirmed_at=now)
+        newly_confirmed = newly_counted or waiting.filter(quarantine.HELD).update(confirmed_at=now)
         if newly_counted:  # the database has counted it (campaigns/counting.py)
             events.emit(events.confirmed, signature=signature)
     signature.refresh_from_db(fields=["confirmed_at", "counted"])
     return ConfirmationResult(
-        Confirmation.CONFIRMED if newly_counted else Confirmation.ALREADY_CONFIRMED, signature
+        Confirmation.CONFIRMED if newly_confirmed else Confirmation.ALREADY_CONFIRMED, signature
     )
 
 
@@ -227,6 +232,7 @@ def send_again(key):
         Q(confirmation_sent_at__isnull=True) | Q(confirmation_sent_at__lt=now - RESEND_INTERVAL),
         confirmation_key=key,
         counted=False,
+        confirmed_at__isnull=True,  # a held signature (campaigns.quarantine) may be confirmed yet uncounted
         anonymised_at__isnull=True,
         confirmation_resends__lt=RESEND_LIMIT,
     )

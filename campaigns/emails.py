@@ -70,7 +70,7 @@ def _send_link(signature_id, template, message_id):
     signature = Signature.objects.select_related("page").filter(pk=signature_id).first()
     if signature is None or not signature.email or not signature.confirmation_key:  # erased, anonymised
         return
-    if template == "reminder" and signature.counted:  # confirmed since the reminder was queued
+    if template == "reminder" and not signature.awaits_confirmation:  # confirmed since it was queued
         return
     with translation.override(signature.locale):
         path = reverse("campaigns:confirm", args=[confirmation.confirmation_token(signature)])
@@ -137,14 +137,14 @@ def notify_team(context, signature_id):
 
 
 def _on_signed(signature, page, **kwargs):
-    if not signature.counted:  # it counts once confirmed
+    if signature.awaits_confirmation:  # it counts once confirmed (and released, if held)
         send_confirmation.enqueue(signature.pk)
     if page.to_address:
         notify_team.enqueue(signature.pk)
 
 
 def _on_signed_again(signature, page, **kwargs):
-    if signature.counted:
+    if not signature.awaits_confirmation:  # not `counted`: a held signature's signer hears the same
         send_repeat_notice.enqueue(signature.pk, page.pk)
     else:
         send_confirmation.enqueue(signature.pk)

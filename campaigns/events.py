@@ -16,7 +16,8 @@ Events (keyword arguments besides `sender`, which is always Signature):
 - `signed`: a new signature was stored. signature, page (the locale variant signed).
 - `signed_again`: someone signed a campaign they had signed, and is due a notice (at most one a day).
   signature (the earlier one), page (the variant signed now).
-- `confirmed`: a signature's confirmation link was used and it now counts. signature.
+- `confirmed`: a signature now counts: its confirmation link was used, or a Signature manager released it
+  from quarantine (campaigns.quarantine.release). signature.
 - `link_requested`: a signature still waiting is due its confirmation link again (the signer pressed "send it
   again", within the limits: campaigns.confirmation.send_again). signature_id.
 - `reminder_due`: a signature still waiting is due its one reminder (campaigns.reminders). signature_id.

@@ -130,6 +130,44 @@ def seconds_until_allowed(key, rate=None, scope="sign-attempts"):
     return 0 if attempts <= limit else window - now % window
 
 
+def over_limits(checks):
+    """Count one attempt under each of `checks` ([(key, rate, scope)], as seconds_until_allowed takes them) in
+    one Redis round trip for all, and say for each whether it went over its rate. The integrity rules
+    (integrity.judge) count a signature under four rates this way: four round trips were a fifth of a
+    signature's time."""
+    now = int(time.time())
+    counters = []
+    for key, rate, scope in checks:
+        limit, window = parse_rate(rate)
+        counters.append((f"{scope}:{key}:{now // window}", now // window, window, limit))
+    attempts = _redis_incr_many([(name, window) for name, _id, window, _limit in counters])
+    if attempts is None:
+        attempts = [_memory.incr(name, window_id, window) for name, window_id, window, _limit in counters]
+    return [count > limit for count, (_name, _id, _window, limit) in zip(attempts, counters, strict=True)]
+
+
+def _redis_incr_many(counters):
+    """INCR each (name, window) counter and give it its expiry, all in one pipeline; None without Redis or
+    when it fails (as _redis_incr)."""
+    if not settings.REDIS_URL or not counters:
+        return None if counters else []
+    circuit = breaker(settings.REDIS_URL)
+    if not circuit.allow():
+        return None
+    try:
+        pipeline = _redis().pipeline(transaction=False)
+        for name, window in counters:
+            pipeline.incr(name)
+            pipeline.expire(name, window, nx=True)
+        results = pipeline.execute()
+        circuit.succeeded()
+        return results[::2]
+    except REDIS_FAILURES:
+        circuit.failed()
+        _warnings.warn("Redis is unreachable: the rate limits count in each process's memory meanwhile.")
+        return None
+
+
 _redis_clients = process_memory.remembered("campaigns.ratelimit.redis_clients", {})
 
 

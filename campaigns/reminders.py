@@ -29,6 +29,7 @@ def due_reminders(now=None):
     return Signature.objects.filter(
         due,
         counted=False,
+        confirmed_at__isnull=True,  # a held signature (campaigns.quarantine) may be confirmed yet uncounted
         reminded_at__isnull=True,
         anonymised_at__isnull=True,
         confirmation_key__isnull=False,

@@ -22,7 +22,7 @@ from django.utils.encoding import punycode
 from django_tasks import task
 from wagtail.models import Page
 
-from campaigns import events, ratelimit
+from campaigns import events, quarantine, ratelimit
 from campaigns.confirmation import new_confirmation_key
 from campaigns.models.signature import Signature
 from campaigns.signature_insert import insert
@@ -87,11 +87,13 @@ def source_of(cleaned_data, partner=None):
     return source
 
 
-def sign(page, form, client=None, partner=None):
+def sign(page, form, client=None, partner=None, address=None):
     """Decide and store a signature of `page` (a CampaignPage) from its bound signing form.
 
     `partner` is the listed partner site whose embedded form was used (campaigns.embedding.EmbedPartner),
     recorded in the signature's source; None on this site's own pages. The rules are the same either way.
+    `address` is the client's network address (campaigns.ratelimit.client_address), which only the
+    integrity judges see (campaigns.quarantine); it is never stored.
 
     The gates, in order: the petition must be open; the client (campaigns.ratelimit.client_key of the request;
     None only for callers with no client, such as a command) must be within its rate limit; the form must be
@@ -137,9 +139,13 @@ def sign(page, form, client=None, partner=None):
         consent_text=page.consent_text,
         consented_at=now,
         **_box_consents(form, now),
-        counted=not page.confirmation_required,
         confirmation_key=new_confirmation_key() if page.confirmation_required else None,
     )
+    # Quarantine: the integrity rules judge it before the INSERT, so a flagged signature is stored flagged and
+    # uncounted by that one statement; its reply, task and mails are the same as anyone's (campaigns.quarantine).
+    signature.flag_reasons = quarantine.judge(signature, address)
+    signature.flagged_at = now if signature.flag_reasons else None
+    signature.counted = not page.confirmation_required and not signature.flag_reasons
     # One INSERT: the database counts the row in the same statement (campaigns/counting.py), or stores nothing
     # when this person has signed. Inside a caller's transaction a savepoint keeps a failed insert from
     # spoiling it.

@@ -13,13 +13,15 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.contrib.forms.utils import get_form_types
+from wagtail.log_actions import LogFormatter
 from wagtail_modeladmin.options import modeladmin_register
 
 from campaigns import new_campaigns
-from campaigns.admin import translation_review, urls
+from campaigns.admin import release, translation_review, urls
 from campaigns.admin.buttons import summary_button
 from campaigns.admin.listing import SignatureAdmin
 from campaigns.admin.panels import OpenCampaignsPanel
@@ -149,3 +151,19 @@ def say_what_the_choices_hide(request, page):
     if isinstance(page, CampaignPage):
         for sentence in new_campaigns.hidden_by_choices(page):
             django_messages.warning(request, sentence)
+
+
+@hooks.register("register_log_actions")
+def signature_log_actions(actions):
+    """Releasing flagged signatures (campaigns.admin.release), as the page's history and the "Logs" report
+    say it: how many, never whose."""
+
+    @actions.register_action(release.RELEASE_ACTION)
+    class ReleaseSignatures(LogFormatter):
+        label = gettext_lazy("Release flagged signatures")
+
+        def format_message(self, log_entry):
+            number = log_entry.data.get("released", 0)
+            return ngettext(
+                "Released %(number)d flagged signature", "Released %(number)d flagged signatures", number
+            ) % {"number": number}

@@ -88,6 +88,26 @@ def _commit_callbacks_after_each_request(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _integrity_rates_off(request, monkeypatch):
+    """Most tests sign many times from the one test client's address, as no real visitor does: the integrity
+    rules' rates per address and network (integrity.judge) would flag them. A test of those rates asks for
+    the `integrity_rates` fixture (tests/integrity/conftest.py); every other integrity rule stays on."""
+    if "integrity_rates" in request.fixturenames:
+        return
+    # Imported here: the apps are loaded only once pytest-django has set Django up.
+    import dataclasses
+
+    from integrity import judge
+
+    compile_settings = judge.compile_settings
+    monkeypatch.setattr(
+        judge,
+        "compile_settings",
+        lambda values: dataclasses.replace(compile_settings(values), address_rates=(), network_rates=()),
+    )
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Uploaded files of each test go to its own temporary folder."""
     settings.MEDIA_ROOT = str(tmp_path / "media")

@@ -119,6 +119,8 @@ def queue(event, subject, campaign_key, payload, signature_id=None):
 def _on_signed(signature, page, **kwargs):
     if not subscribers():  # most sites: no payload to build
         return
+    if signature.held:  # flagged by an integrity rule: announced as `confirmed` if a manager releases it
+        return
     queue(
         SIGNATURE_CREATED,
         f"signature:{signature.pk}",

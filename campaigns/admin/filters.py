@@ -53,6 +53,23 @@ class ConfirmedFilter(SimpleListFilter):
         return queryset
 
 
+class FlaggedFilter(SimpleListFilter):
+    """Signatures an integrity rule flagged (campaigns.quarantine): held until released, or released."""
+
+    title = _("flagged")
+    parameter_name = "flagged"
+
+    def lookups(self, request, model_admin):
+        return [("held", _("Flagged, not released")), ("released", _("Released"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "held":
+            return queryset.filter(flagged_at__isnull=False, released_at__isnull=True)
+        if self.value() == "released":
+            return queryset.filter(released_at__isnull=False)
+        return queryset
+
+
 class ListingQuery(forms.Form):
     """Every query parameter the Signatures listing understands, each checked as a form field.
 
@@ -69,6 +86,7 @@ class ListingQuery(forms.Form):
     locale = forms.ChoiceField(label=_("language"), required=False, choices=settings.LANGUAGES)
     country = forms.ChoiceField(label=_("country"), required=False, choices=lambda: list(countries))
     confirmed = forms.ChoiceField(label=_("confirmed"), required=False, choices=[("yes", ""), ("no", "")])
+    flagged = forms.ChoiceField(label=_("flagged"), required=False, choices=[("held", ""), ("released", "")])
     newsletter_opt_in__exact = forms.ChoiceField(
         label=_("newsletter"), required=False, choices=[("1", ""), ("0", "")]
     )

@@ -17,7 +17,7 @@ from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
 
 from campaigns.admin import views
-from campaigns.admin.filters import CampaignFilter, ConfirmedFilter, LocaleFilter
+from campaigns.admin.filters import CampaignFilter, ConfirmedFilter, FlaggedFilter, LocaleFilter
 from campaigns.models.signature import VIEW_SIGNATURES, Signature
 
 
@@ -77,6 +77,7 @@ class SignatureAdmin(ModelAdmin):
         LocaleFilter,
         ("country", CountryFilter),
         ConfirmedFilter,
+        FlaggedFilter,
         "newsletter_opt_in",
         ("submit_time", DateFieldListFilter),
     )

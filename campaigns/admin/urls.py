@@ -2,10 +2,11 @@
 
 from django.urls import path
 
-from campaigns.admin import views
+from campaigns.admin import release, views
 
 urlpatterns = [
     path("campaigns/signature/forget/", views.ForgetPersonView.as_view(), name="campaigns_signature_forget"),
+    path("campaigns/signature/flagged/", release.ReleaseView.as_view(), name="campaigns_signature_release"),
     path(
         "campaigns/signature/summary/",
         views.SummaryIndexView.as_view(),

@@ -26,7 +26,7 @@ from campaigns.admin.exports import SignatureExport, export_filename
 from campaigns.admin.filters import CampaignFilter, ListingQuery
 from campaigns.formfields import SignerEmailField
 from campaigns.models.pages import CampaignPage
-from campaigns.models.signature import ERASE_SIGNATURES, VIEW_SIGNATURES, Signature
+from campaigns.models.signature import ERASE_SIGNATURES, RELEASE_SIGNATURES, VIEW_SIGNATURES, Signature
 from campaigns.signing import normalise_email
 
 
@@ -70,6 +70,7 @@ class SignatureIndexView(IndexView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_forget"] = self.request.user.has_perm(ERASE_SIGNATURES)
+        context["can_release"] = self.request.user.has_perm(RELEASE_SIGNATURES)
         return context
 
 

@@ -22,6 +22,7 @@ ONE_PER_PERSON = "one_signature_per_person_per_campaign"
 # (home/migrations/0002_roles.py). Every view that shows a signer, and every action that deletes one, asks.
 VIEW_SIGNATURES = "campaigns.view_signature"
 ERASE_SIGNATURES = "campaigns.delete_signature"
+RELEASE_SIGNATURES = "campaigns.release_signature"
 
 
 # How long a confirmation link works, and how long an unconfirmed signature outlives its last link (room for a
@@ -79,6 +80,13 @@ class Signature(AbstractFormSubmission):
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     # True once the signature is in the public count: at once, or on confirmation when that is required.
     counted = models.BooleanField(_("counted"), default=False)
+    # Quarantine (campaigns.quarantine): a signature an integrity rule flagged is stored like any other, with
+    # `counted` False, and counts only once a Signature manager releases it (and it is confirmed, where that
+    # is required). `flag_reasons` lists every rule that fired: [{"rule": "...", "reason": "..."}], never the
+    # client's address or anything else the signer did not type.
+    flagged_at = models.DateTimeField(_("flagged at"), null=True, blank=True, editable=False)
+    flag_reasons = models.JSONField(_("why it was flagged"), default=list, blank=True, editable=False)
+    released_at = models.DateTimeField(_("released at"), null=True, blank=True, editable=False)
     repeat_notice_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     anonymised_at = models.DateTimeField(_("personal data deleted at"), null=True, blank=True)
     # Made up by the demo loader (home.demo.signatures) so a newcomer sees a living campaign; the command
@@ -93,6 +101,8 @@ class Signature(AbstractFormSubmission):
         verbose_name = _("signature")
         verbose_name_plural = _("signatures")
         ordering = ["-submit_time"]
+        # Signature managers may release a signature an integrity rule flagged (campaigns.quarantine).
+        permissions = [("release_signature", "Can release a flagged signature")]
         constraints = [
             models.UniqueConstraint(fields=["campaign_key", "email_normalised"], name=ONE_PER_PERSON),
             # Partial: the many signatures without a key cost the index nothing.
@@ -106,12 +116,30 @@ class Signature(AbstractFormSubmission):
             models.Index(fields=["email_normalised"], name="signature_email_idx"),
             # Signatures of the last day per campaign (the dashboard), and the reminders due.
             models.Index(fields=["campaign_key", "submit_time"], name="signature_campaign_time_idx"),
+            # The held signatures a manager reviews (the Signatures admin's "flagged" filter). Partial: the
+            # signatures no rule flagged, nearly all of them, cost it nothing.
+            models.Index(
+                fields=["campaign_key", "flagged_at"],
+                condition=Q(flagged_at__isnull=False, released_at__isnull=True),
+                name="signature_held_idx",
+            ),
         ]
 
     def __str__(self):
         """Names no signer: this is what Wagtail writes into audit-log labels, page titles and messages,
         which reach people who may not see signers (the site history, a history page's title)."""
         return _("Signature %(number)s on “%(campaign)s”") % {"number": self.pk, "campaign": self.page.title}
+
+    @property
+    def held(self):
+        """Flagged by an integrity rule and not released: it does not count, whatever else is true of it."""
+        return self.flagged_at is not None and self.released_at is None
+
+    @property
+    def awaits_confirmation(self):
+        """Its signer has a link to click before it can count. Not the same as `not counted` since a held
+        signature may be confirmed and still not count: mails and reminders ask this, not `counted`."""
+        return self.confirmation_key is not None and self.confirmed_at is None
 
     def get_locale_display(self):
         """The language signed in, by name (settings.LANGUAGES): what the admin's inspect view shows."""

@@ -51,7 +51,13 @@ def sign_and_reply(request, page, render_page, thank_you_url, partner=None, rend
     form = page.petition_form(request, request.POST)
     if request.FILES:  # a petition takes no files; Django has read the body by now, but nothing is kept
         return refusal(request, 400, _("A petition takes no files, so this was not accepted."))
-    result = signing.sign(page, form, client=ratelimit.client_key(request), partner=partner)
+    result = signing.sign(
+        page,
+        form,
+        client=ratelimit.client_key(request),
+        partner=partner,
+        address=ratelimit.client_address(request),  # for the integrity rules only; never stored
+    )
 
     if result.outcome is Outcome.CLOSED:
         message = _("This petition is closed. Thank you for your support.")

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     # The request path every app shares: page cache, invalidation, site structure (serving/).
     "serving",
     "campaigns",
+    "integrity",  # rules that flag signatures, kept out of the count until released (campaigns.quarantine)
     "api",
     "webhooks",
     "delivery",

@@ -57,6 +57,8 @@ def test_only_signature_managers_hold_signature_permissions():
         "access_admin",
         "view_signature",
         "delete_signature",
+        "release_signature",  # a signature an integrity rule flagged (integrity/migrations/0002)
+        "change_integritysettings",  # the integrity rules (Settings → Signature integrity)
     }
     assert not managers.page_permissions.exists()
 

@@ -1,0 +1,95 @@
+"""Quarantine: signatures an integrity rule flags are stored, answered and mailed like any other, and counted
+only once a Signature manager releases them.
+
+The rules themselves live in the `integrity` app, above campaigns, which campaigns never imports. They reach
+the signing service through this module's registry of *judges*: `integrity.apps.IntegrityConfig.ready()`
+calls `register_judge`, and `campaigns.signing.sign` calls `judge` once per signature, BEFORE its one INSERT,
+so a flagged signature is stored flagged (and uncounted) by that same statement: never counted first and taken
+off after, so the public count, milestones and webhooks never see it. A registry rather than a setting naming
+callables: the judge is a function of an installed app, registered when that app is ready, so removing the app
+from INSTALLED_APPS removes its rules, and a test can register a judge of its own (`registered`).
+
+A judge is `judge(signature, address) -> [(rule, reason), ...]`: `signature` is the unsaved Signature (its
+page, campaign_key, email, email_normalised, source are set), `address` the client's network address as the
+request gave it (campaigns.ratelimit.client_address; None for a caller with no client). A judge must not store
+the address. It returns the rules that fired, each with a short reason a manager can read, or nothing.
+
+Release (`release`) goes through the same conditional UPDATE of `counted` that confirmation uses, so the
+database's counting triggers (campaigns/counting.py) add each released signature to the count exactly once,
+and `reconcile_counts` agrees. A released signature that still waits for its signer's confirmation counts
+when it is confirmed (campaigns.confirmation.confirm).
+"""
+
+import logging
+from contextlib import contextmanager
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from campaigns import events
+from campaigns.models.signature import Signature
+
+logger = logging.getLogger(__name__)
+
+_judges = []
+
+
+def register_judge(judge):
+    """Have `judge` (see the module's docstring) look at every signature from now on. Idempotent."""
+    if judge not in _judges:
+        _judges.append(judge)
+
+
+@contextmanager
+def registered(judge):
+    """Register `judge` for a block only (tests)."""
+    register_judge(judge)
+    try:
+        yield judge
+    finally:
+        _judges.remove(judge)
+
+
+def judge(signature, address=None):
+    """[{"rule": ..., "reason": ...}] of every rule that flags `signature`, in the order the judges gave them.
+
+    A judge that fails is logged and flags nothing: a broken rule must not stop people signing."""
+    reasons = []
+    for one in _judges:
+        try:
+            reasons += [
+                {"rule": str(rule), "reason": str(reason)} for rule, reason in one(signature, address)
+            ]
+        except Exception:
+            logger.exception("The integrity judge %s failed; the signature was not judged by it", one)
+    return reasons
+
+
+# Held: flagged and not released. Everything else that keeps a signature out of the count (waiting for its
+# confirmation) is told apart by confirmation_key and confirmed_at.
+HELD = Q(flagged_at__isnull=False, released_at__isnull=True)
+
+
+def release(signatures):
+    """Release the held signatures among `signatures` (a queryset): they count from now on, unless their
+    signer has yet to confirm, and then once confirmed. Returns (released, now counted).
+
+    Each is released by a conditional UPDATE, so two managers releasing at once release (and count) each
+    signature once. Those that now count are announced as `confirmed` (campaigns.events: a signature that now
+    counts), so milestones and webhooks see them as they see a confirmed one."""
+    now = timezone.now()
+    released = counted = 0
+    with transaction.atomic():
+        pks = list(signatures.filter(HELD).values_list("pk", flat=True))
+        for pk in pks:
+            if not Signature.objects.filter(HELD, pk=pk).update(released_at=now):
+                continue  # released by someone else meanwhile
+            released += 1
+            # Counts now if it needs no confirmation, or has it: the same UPDATE as confirm's, so the counting
+            # triggers add it once.
+            ready = Q(confirmation_key__isnull=True) | Q(confirmed_at__isnull=False)
+            if Signature.objects.filter(ready, pk=pk, counted=False).update(counted=True):
+                counted += 1
+                events.emit(events.confirmed, signature=Signature.objects.select_related("page").get(pk=pk))
+    return released, counted

@@ -1,0 +1,158 @@
+"""The integrity rules' settings, which Signature managers edit in the admin (Settings → Signature integrity):
+no deploy to block a domain or tighten a rate. integrity.judge applies them to every signature."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+
+from campaigns.ratelimit import parse_rate
+from integrity import rules
+
+_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+def entries(text):
+    """The entries of a list typed one per line (commas and spaces separate them too)."""
+    return [entry for entry in _SEPARATORS.split(text or "") if entry]
+
+
+@register_setting(icon="warning")
+class IntegritySettings(BaseGenericSetting):
+    """What makes a signature suspicious. A flagged signature is stored and its signer hears and receives
+    exactly what anyone does, but it does not count until a Signature manager releases it (Signatures →
+    filter "flagged")."""
+
+    address_rates = models.CharField(
+        _("signatures per address"),
+        max_length=100,
+        default="1/60s, 5/300s",
+        help_text=_(
+            "Flag signatures of one campaign from one client address beyond these rates, as "
+            "'signatures/period' separated by commas, for example '1/60s, 5/300s': a second one within a "
+            "minute, a sixth within five minutes. Addresses are only counted as keyed hashes, never kept."
+        ),
+    )
+    network_rates = models.CharField(
+        _("signatures per network"),
+        max_length=100,
+        default="20/60s, 100/300s",
+        help_text=_(
+            "The same for a whole network (an IPv4 /24, an IPv6 /64). Keep these well above the per-address "
+            "rates: a mobile carrier or a university puts many real people behind one network."
+        ),
+    )
+    allowed_networks = models.TextField(
+        _("allowed networks"),
+        blank=True,
+        help_text=_(
+            "Networks never flagged for their address or rate, one per line in CIDR form such as "
+            "'192.0.2.0/24' or '2001:db8::/32': your office, a partner's event."
+        ),
+    )
+    blocked_networks = models.TextField(
+        _("blocked networks"),
+        blank=True,
+        help_text=_("Signatures from these networks are flagged, one per line in CIDR form."),
+    )
+    blocked_domains = models.TextField(
+        _("blocked email domains"),
+        blank=True,
+        help_text=_(
+            "Signatures with an address at these domains are flagged, one per line. 'example.com' is that "
+            "domain only, '*.example.com' one level below it, '**.example.com' any level below it."
+        ),
+    )
+    flag_disposable = models.BooleanField(
+        _("flag throwaway addresses"),
+        default=True,
+        help_text=_(
+            "Flag addresses at disposable-mail services, from the maintained list of the "
+            "disposable-email-domains package."
+        ),
+    )
+    canonical_domains = models.TextField(
+        _("providers that ignore dots and +tags"),
+        blank=True,
+        help_text=_(
+            "Gmail and Googlemail are always included: 'a.da+x@gmail.com' and 'ada@googlemail.com' reach one "
+            "mailbox, so a second signature from it is flagged and the domain rules see 'gmail.com'. Add "
+            "other providers that do the same, one domain per line."
+        ),
+    )
+
+    panels = [
+        HelpPanel(
+            content=_(
+                "<p>A signature that a rule flags is stored, and its signer sees and receives exactly what "
+                "anyone does, but it does not count until a Signature manager releases it.</p>"
+            )
+        ),
+        MultiFieldPanel(
+            [FieldPanel("address_rates"), FieldPanel("network_rates")], heading=_("Rates per campaign")
+        ),
+        MultiFieldPanel(
+            [FieldPanel("allowed_networks"), FieldPanel("blocked_networks")], heading=_("Networks")
+        ),
+        MultiFieldPanel(
+            [FieldPanel("blocked_domains"), FieldPanel("flag_disposable"), FieldPanel("canonical_domains")],
+            heading=_("Email addresses"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("signature integrity")
+        verbose_name_plural = _("signature integrity")
+
+    def __str__(self):
+        return str(self._meta.verbose_name)
+
+    def clean(self):
+        errors = {}
+        for name in ("address_rates", "network_rates"):
+            bad = [entry for entry in entries(getattr(self, name)) if not _is_rate(entry)]
+            if bad:
+                errors[name] = _("Not a rate: %(entries)s. Write them like '5/300s' or '20/1h'.") % {
+                    "entries": ", ".join(bad)
+                }
+        for name in ("allowed_networks", "blocked_networks"):
+            bad = [entry for entry in entries(getattr(self, name)) if not _is_network(entry)]
+            if bad:
+                errors[name] = _("Not a network: %(entries)s. Write them like '192.0.2.0/24'.") % {
+                    "entries": ", ".join(bad)
+                }
+        for name in ("blocked_domains", "canonical_domains"):
+            bad = [entry for entry in entries(getattr(self, name)) if not _is_domain(entry, name)]
+            if bad:
+                errors[name] = _("Not a domain: %(entries)s.") % {"entries": ", ".join(bad)}
+        if errors:
+            raise ValidationError(errors)
+
+
+def _is_rate(entry):
+    try:
+        parse_rate(entry)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_network(entry):
+    try:
+        rules.parse_network(entry)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_domain(entry, name):
+    if name == "canonical_domains" and "*" in entry:
+        return False
+    try:
+        rules.domain_pattern(entry)
+    except ValueError:
+        return False
+    return True
