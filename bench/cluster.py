@@ -327,8 +327,8 @@ class Load:
             headers = {
                 "Content-Type": "application/x-www-form-urlencoded",
                 "Origin": f"http://127.0.0.1:{LB_PORT}",
-                # a new visitor's address each time (10.x.y.z: never near the rate limit)
-                "X-Forwarded-For": f"10.{number + 1}.{(n >> 8) & 255}.{n & 255}",
+                # a new visitor's address and network (/24) each time: never near the rate limits
+                "X-Forwarded-For": f"10.{n & 255}.{(n >> 8) & 255}.{number + 1}",
             }
             try:
                 connection = connection or http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)

@@ -316,7 +316,7 @@ def _exactness(base, page, ring, clients=16, each=150):
         ok = 0
         for n in range(each):
             body = sign_body() % f"exact-{number}-{n}@example.org"
-            headers = {**sign_headers(), "X-Forwarded-For": f"10.200.{number}.{n}"}
+            headers = {**sign_headers(), "X-Forwarded-For": f"10.{n}.{number}.200"}
             connection.request("POST", page, body=body, headers=headers)
             response = connection.getresponse()
             response.read()

@@ -44,14 +44,16 @@ end
 
 # A post with a new email and a new client address (X-Forwarded-For, behind one trusted proxy) each time;
 # `prefix` makes the emails of one run; running it again with the same prefix repeats the same signers. Each
-# script gets its own block of addresses (10.BLOCK.x.y), so no client comes near the rate limit across runs.
+# script gets its own block of addresses (10.x.y.BLOCK), so no client comes near the rate limit across runs,
+# and consecutive posts come from different networks (/24), as a mailing's visitors do: the integrity rules'
+# per-network rates (integrity/) still run on every post, and would hold a crowd from one /24 as a bot.
 POST = r"""
 function request()
     n = n + 1
     local k = n
     if POOL > 0 then k = (n - 1) % POOL + 1 end  -- the same POOL signers over and over: repeats
     local email = string.format("%s-%d-%d@example.org", PREFIX, id, k)
-    local address = string.format("10.%d.%d.%d", BLOCK, (id * 64 + math.floor(n / 256)) % 256, n % 256)
+    local address = string.format("10.%d.%d.%d", n % 256, (id * 64 + math.floor(n / 256)) % 256, BLOCK)
     local body = string.format(BODY, email)
     local headers = {}
     for key, value in pairs(HEADERS) do headers[key] = value end
@@ -74,7 +76,7 @@ function request()
         local email = string.format("%s-%d-%d@example.org", PREFIX, id, n)
         local headers = {}
         for key, value in pairs(POST_HEADERS) do headers[key] = value end
-        headers["X-Forwarded-For"] = string.format("10.%d.%d.%d", 100 + id, math.floor(n / 256) % 256, n % 256)
+        headers["X-Forwarded-For"] = string.format("10.%d.%d.%d", n % 256, math.floor(n / 256) % 256, 100 + id)
         return wrk.format("POST", PATH, headers, string.format(BODY, email))
     end
     return wrk.format("GET", PATH, HEADERS)
