@@ -107,10 +107,11 @@ def sign(page, form, client=None, partner=None, address=None):
     short "you have already signed" mail.
 
     Then one task (`follow_up`) is queued, whatever happened (with the database queue in the INSERT's own
-    transaction, on PostgreSQL by the INSERT's own statement, so that no signature is ever stored without it; with a queue that runs tasks at once, after
-    the commit): for a new signature, for a repeat due its notice and for a repeat that is not. The worker decides what follows, and mails and anything
-    else start there, from the `signed` and `signed_again` events (campaigns.events). So the request does the
-    same work whether or not the address had signed, and takes as long: someone timing it learns nothing.
+    transaction, on PostgreSQL by the INSERT's own statement, so that no signature is ever stored without it;
+    with a queue that runs tasks at once, after the commit): for a new signature, for a repeat due its notice
+    and for a repeat that is not. The worker decides what follows, and mails and anything else start there,
+    from the `signed` and `signed_again` events (campaigns.events). So the request does the same work whether
+    or not the address had signed, and takes as long: someone timing it learns nothing.
     """
     if not page.is_open:
         return SigningResult(Outcome.CLOSED)
