@@ -80,7 +80,7 @@ class DemoSite:
 
 def _rebuild_what_a_flush_removed():
     """A transactional test's flush empties every table, including what migrations filled: the locales,
-    the root page and collection, the roles (home's and updates') and the review workflow. Put them back as a fresh database has them."""
+    the root page and collection, the roles (home's, updates' and integrity's) and the review workflow. Put them back as a fresh database has them."""
     import importlib
 
     from django.apps import apps
@@ -96,6 +96,7 @@ def _rebuild_what_a_flush_removed():
     importlib.import_module("home.migrations.0002_roles").create_roles(apps, None)
     importlib.import_module("home.migrations.0003_editor_review").create_editor_review(apps, None)
     importlib.import_module("updates.migrations.0002_roles").grant(apps, None)
+    importlib.import_module("integrity.migrations.0002_signature_managers").grant(apps, None)
 
 
 def _load_demo(server_url):
