@@ -16,7 +16,10 @@ from urllib.parse import urlsplit
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
-REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+# Under pytest-xdist (`make test ARGS="-n 2"`, as CI runs it) each worker has a Redis database of its own
+# (15, 14…), as it has a test database of its own: one worker's flush never empties another's.
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+REDIS_URL = os.environ.get("REDIS_URL") or f"redis://127.0.0.1:6379/{15 - _WORKER}"
 
 
 def pytest_collection_modifyitems(config, items):
