@@ -197,6 +197,21 @@ def test_editors_do_not_see_the_panel(
     assert FLOOD[:6] not in dashboard.content.decode()
 
 
+def test_the_manager_reads_the_mail_in_their_admin_language(
+    campaign, history, hour, manager, django_capture_on_commit_callbacks
+):
+    profile = UserProfile.get_for_user(manager)
+    profile.preferred_language = "de"
+    profile.save()
+    flooded_hour(campaign, hour)
+
+    detect_trends(django_capture_on_commit_callbacks)
+
+    [message] = mail.outbox
+    assert message.subject.startswith("Trend bei „")
+    assert "30 der 40 Unterschriften" in message.body
+
+
 def test_signing_stores_the_networks_pseudonym_never_the_address(client, campaign, sign_data):
     for address, email in (("203.0.113.7", "a@example.org"), ("203.0.113.9", "b@example.org")):
         client.post(campaign.url, sign_data(email=email), HTTP_ORIGIN=ORIGIN, REMOTE_ADDR=address)
