@@ -15,6 +15,7 @@ from django.core.management import call_command
 from wagtail.models import ModelLogEntry
 from wagtail.users.models import UserProfile
 
+from campaigns import privacy
 from campaigns.models.signature import Signature
 from integrity import judge, trends
 from integrity.models import IntegritySettings, TrendAlert
@@ -224,3 +225,12 @@ def test_signing_stores_the_networks_pseudonym_never_the_address(client, campaig
     assert a == judge.network_pseudonym(judge.rules.client_ip("203.0.113.200")) and len(a) == 16
     stored = json.dumps(list(Signature.objects.values()), default=str)
     assert "203.0.113" not in stored and "198.51.100" not in stored
+
+
+def test_anonymising_forgets_the_network_pseudonym(campaign):
+    signature = build_signature(campaign, network_hash=FLOOD)
+
+    privacy.anonymise_signatures(Signature.objects.filter(pk=signature.pk))
+
+    signature.refresh_from_db()
+    assert signature.network_hash == "" and signature.anonymised_at is not None
