@@ -245,3 +245,26 @@ def test_anonymising_forgets_the_network_pseudonym(campaign):
 
     signature.refresh_from_db()
     assert signature.network_hash == "" and signature.anonymised_at is not None
+
+
+def test_a_factor_that_would_alert_on_every_usual_source_is_refused(client):
+    log_in(client, "Signature managers")
+    url = reverse(
+        "wagtailsettings:edit", args=["integrity", "integritysettings", IntegritySettings.load().pk]
+    )
+    data = {
+        "address_rates": "1/60s, 5/300s",
+        "network_rates": "20/60s",
+        "flag_disposable": "on",
+        "trend_min_signatures": "20",
+        "trend_min_share": "101",
+        "trend_factor": "1.0",
+    }
+
+    refused = client.post(url, data)
+
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "Ensure this value is greater than or equal to 1.1." in page
+    assert "Ensure this value is less than or equal to 100." in page
+    assert IntegritySettings.load().trend_factor == 3
