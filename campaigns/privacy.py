@@ -112,7 +112,8 @@ def anonymise_signatures(signatures, now=None):
 
     Kept: campaign, locale variant, locale, country, times, consent wording, `counted`. Blanked: names,
     email (and the normalised key, so the address is gone from the unique index), postal code, comment,
-    extra answers, source and the confirmation key. Returns the number of rows anonymised.
+    extra answers, source, the network pseudonym and the confirmation key. Returns the number of rows
+    anonymised.
     """
     now = now or timezone.now()
     pending = signatures.filter(anonymised_at__isnull=True).order_by("pk")
@@ -132,6 +133,7 @@ def anonymise_signatures(signatures, now=None):
             comment="",
             form_data={},
             source={},
+            network_hash="",
             repeat_notice_sent_at=None,
             confirmation_key=None,  # the link in the signer's inbox must not lead back to the row
             anonymised_at=now,

@@ -15,7 +15,7 @@ class IntegrityConfig(AppConfig):
         # Imported in ready(), as Django's app loading requires: the judge, the settings model and the
         # quarantine (campaigns' Signature) are models or import them.
         from campaigns import quarantine  # a Signature module, see above
-        from integrity import judge  # a model module's import, see above
+        from integrity import alerts, judge  # model modules' imports, see above
         from integrity.models import IntegritySettings  # a model, see above
 
         quarantine.register_judge(judge.judge)
@@ -26,3 +26,4 @@ class IntegrityConfig(AppConfig):
             weak=False,
             dispatch_uid="integrity",
         )
+        alerts.connect()  # a trending source is mailed to the Signature managers (integrity.trends)

@@ -16,7 +16,9 @@ Rules, each with the name kept in a flagged signature's reasons:
   campaign. The mark is a keyed hash in the shared cache, kept SAME_PERSON_DAYS: a second address for one
   mailbox is flagged, not refused, so the count is deduplicated while the database's own one-per-person
   constraint stays on the plainly normalised address (changing it would split the existing rows' identity).
-A network or address is never stored with a signature: the reasons say which rule, not which address.
+A network or address is never stored with a signature: the reasons say which rule, not which address. The
+judge sets the signature's `network_hash`, a keyed pseudonym of its network (`network_pseudonym`), which the
+trending sources (integrity.trends) group by.
 """
 
 import time
@@ -95,10 +97,21 @@ def judge(signature, address):
     config = current()
     fired = []
     ip = rules.client_ip(address)
+    if ip is not None:
+        # Not a rule: the network's pseudonym, stored with the signature for the trending sources
+        # (integrity.trends), since the address itself is never stored.
+        signature.network_hash = network_pseudonym(ip)
     if ip is not None and not rules.in_any(ip, config.allowed):
         fired += _network_rules(signature.campaign_key, ip, config)
     fired += _email_rules(signature, config)
     return fired
+
+
+def network_pseudonym(ip):
+    """The keyed hash that stands for `ip`'s network (rules.network_of) wherever it is stored: the same for
+    every client of the network and every campaign, so the trending sources can name it, and no way back to
+    the network without SECRET_KEY."""
+    return rules.keyed_hash(settings.SECRET_KEY, "network-pseudonym", rules.network_of(ip))[:16]
 
 
 def _network_rules(campaign_key, ip, config):

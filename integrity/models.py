@@ -1,11 +1,15 @@
 """The integrity rules' settings, which Signature managers edit in the admin (Settings → Signature integrity):
-no deploy to block a domain or tighten a rate. integrity.judge applies them to every signature."""
+no deploy to block a domain or tighten a rate. integrity.judge applies them to every signature; the trending
+sources (integrity.trends) read their thresholds here and record each alert as a TrendAlert."""
 
 import re
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
@@ -84,6 +88,35 @@ class IntegritySettings(BaseGenericSetting):
         ),
     )
 
+    trend_min_signatures = models.PositiveIntegerField(
+        _("trending: signatures in the hour"),
+        default=20,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "A source (a network, an email domain, a country, a referring site, a utm_source) is only "
+            "reported as trending when at least this many of a campaign's signatures in one hour came from it."
+        ),
+    )
+    trend_min_share = models.PositiveSmallIntegerField(
+        _("trending: share of the hour (%)"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_(
+            "…and when it brought at least this percentage of the campaign's signatures in that hour."
+        ),
+    )
+    trend_factor = models.DecimalField(
+        _("trending: times its usual share"),
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("3.0"),
+        validators=[MinValueValidator(Decimal("1.1"))],
+        help_text=_(
+            "…and when that share is at least this many times its usual share (of the campaign's "
+            "signatures in the seven days before). A source never seen before is always above it."
+        ),
+    )
+
     panels = [
         HelpPanel(
             content=_(
@@ -100,6 +133,15 @@ class IntegritySettings(BaseGenericSetting):
         MultiFieldPanel(
             [FieldPanel("blocked_domains"), FieldPanel("flag_disposable"), FieldPanel("canonical_domains")],
             heading=_("Email addresses"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("trend_min_signatures"), FieldPanel("trend_min_share"), FieldPanel("trend_factor")],
+            heading=_("Trending sources"),
+            help_text=_(
+                "Every hour, each campaign's sources of the last hour are compared with their usual share. "
+                "A source above all three thresholds is reported to Signature managers on the dashboard "
+                "and by mail, and to webhooks that asked for it. Nothing is flagged or held for it."
+            ),
         ),
     ]
 
@@ -156,3 +198,54 @@ def _is_domain(entry, name):
     except ValueError:
         return False
     return True
+
+
+class TrendAlert(models.Model):
+    """A source that brought a campaign far more of its signatures in one hour than usual (integrity.trends).
+
+    One row per campaign, dimension, value and hour (a constraint), so the hourly job may run again without
+    alerting twice. `value` is never a signer's detail: a network's keyed pseudonym, an email domain, a
+    country code, a referring site's host or a utm_source."""
+
+    class Dimension(models.TextChoices):
+        NETWORK = "network", _("network")
+        EMAIL_DOMAIN = "email_domain", _("email domain")
+        COUNTRY = "country", _("country")
+        REFERRER = "referrer", _("referring site")
+        UTM_SOURCE = "utm_source", _("utm_source")
+
+    campaign_key = models.UUIDField(_("campaign"))
+    dimension = models.CharField(_("kind of source"), max_length=20, choices=Dimension.choices)
+    value = models.CharField(_("source"), max_length=200)
+    hour = models.DateTimeField(_("hour"), help_text=_("The start of the hour it trended in."))
+    count = models.PositiveIntegerField(_("signatures in the hour"))
+    total = models.PositiveIntegerField(_("all signatures in the hour"))
+    share = models.FloatField(_("share of the hour"))
+    usual_share = models.FloatField(_("usual share"))
+    created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("trending source")
+        verbose_name_plural = _("trending sources")
+        ordering = ["-hour", "-count", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign_key", "dimension", "value", "hour"], name="one_trend_alert_per_hour"
+            )
+        ]
+
+    def __str__(self):
+        return _("%(source)s: %(count)d signatures in the hour from %(hour)s") % {
+            "source": self.source_label,
+            "count": self.count,
+            "hour": self.hour.strftime("%Y-%m-%d %H:%M UTC"),
+        }
+
+    @property
+    def source_label(self):
+        """What a manager reads: "network 7f3a9c…", "email domain example.org", "country France"…"""
+        if self.dimension == self.Dimension.NETWORK:
+            return _("network %(pseudonym)s…") % {"pseudonym": self.value[:6]}
+        if self.dimension == self.Dimension.COUNTRY:
+            return _("country %(name)s") % {"name": countries.name(self.value) or self.value}
+        return f"{self.get_dimension_display()} {self.value}"

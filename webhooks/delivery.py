@@ -31,6 +31,7 @@ from django_tasks import task, task_backends
 
 from campaigns import events
 from campaigns.models.signature import Signature
+from integrity import trends
 from ops import process_memory
 from ops.retries import RetryPolicy
 from serving import generation
@@ -40,6 +41,7 @@ from webhooks.models import (
     SIGNATURE_CREATED,
     SIGNATURE_ERASED,
     SIGNATURES_ANONYMISED,
+    SOURCE_TRENDING,
     Delivery,
     Endpoint,
 )
@@ -155,11 +157,16 @@ def _on_anonymised(signature_ids, campaign_key, **kwargs):
     queue(SIGNATURES_ANONYMISED, f"campaign:{campaign_key}", campaign_key, data)
 
 
+def _on_trend_alert(alert, **kwargs):
+    queue(SOURCE_TRENDING, f"campaign:{alert.campaign_key}", alert.campaign_key, payloads.trend(alert))
+
+
 def connect():
     events.signed.connect(_on_signed, dispatch_uid="webhooks-signed")
     events.confirmed.connect(_on_confirmed, dispatch_uid="webhooks-confirmed")
     events.erased.connect(_on_erased, dispatch_uid="webhooks-erased")
     events.anonymised.connect(_on_anonymised, dispatch_uid="webhooks-anonymised")
+    trends.trend_alert.connect(_on_trend_alert, dispatch_uid="webhooks-trend-alert")
     post_save.connect(_forget_subscribers, sender=Endpoint, dispatch_uid="webhooks-endpoint-saved")
     post_delete.connect(_forget_subscribers, sender=Endpoint, dispatch_uid="webhooks-endpoint-deleted")
 

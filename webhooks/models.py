@@ -21,11 +21,13 @@ SIGNATURE_CREATED = "signature.created"
 SIGNATURE_CONFIRMED = "signature.confirmed"
 SIGNATURE_ERASED = "signature.erased"
 SIGNATURES_ANONYMISED = "signatures.anonymised"
+SOURCE_TRENDING = "source.trending"  # integrity.trends' `trend_alert`
 EVENTS = {
     SIGNATURE_CREATED: _("Signed (not yet confirmed)"),
     SIGNATURE_CONFIRMED: _("Confirmed by email"),
     SIGNATURE_ERASED: _("Erased: forget this person"),
     SIGNATURES_ANONYMISED: _("Anonymised: delete their details"),
+    SOURCE_TRENDING: _("A source is trending"),
 }
 # When each is sent, for the endpoint form: which one a CRM wants depends on it.
 EVENT_DETAILS = {
@@ -35,6 +37,10 @@ EVENT_DETAILS = {
     SIGNATURE_CONFIRMED: _("sent when a signer confirms by email (only on campaigns that ask for it)"),
     SIGNATURE_ERASED: _("sent when a signature is erased, on request or because it was never confirmed"),
     SIGNATURES_ANONYMISED: _("sent when signers' details are deleted after the retention period"),
+    SOURCE_TRENDING: _(
+        "sent when one network, email domain, country, referring site or utm_source brought a campaign far "
+        "more of its signatures in an hour than usual (no signer's details)"
+    ),
 }
 
 

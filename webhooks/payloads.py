@@ -91,3 +91,19 @@ def body(delivery, signature=None):
         "data": data,
     }
     return json.dumps(envelope, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def trend(alert):
+    """A trending source (integrity.trends.TrendAlert), not OSDI: the petition, the kind of source and its
+    value (a network's pseudonym, an email domain, a country code, a referring host, a utm_source), the
+    hour, and the counts. Nothing about any signer."""
+    return {
+        "petition": petition(alert.campaign_key),
+        "dimension": alert.dimension,
+        "value": alert.value,
+        "hour": _iso(alert.hour),
+        "signatures": alert.count,
+        "signatures_in_hour": alert.total,
+        "share": round(alert.share, 4),
+        "usual_share": round(alert.usual_share, 4),
+    }

@@ -87,6 +87,10 @@ class Signature(AbstractFormSubmission):
     flagged_at = models.DateTimeField(_("flagged at"), null=True, blank=True, editable=False)
     flag_reasons = models.JSONField(_("why it was flagged"), default=list, blank=True, editable=False)
     released_at = models.DateTimeField(_("released at"), null=True, blank=True, editable=False)
+    # A pseudonym of the client's network (its /24 or /64) for the integrity app's trending sources
+    # (integrity.trends): a keyed hash (HMAC with SECRET_KEY) set by the integrity judge, never the address,
+    # which cannot be read back from it. Blank when no judge set it, and once anonymised.
+    network_hash = models.CharField(_("network pseudonym"), max_length=16, blank=True, editable=False)
     repeat_notice_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     anonymised_at = models.DateTimeField(_("personal data deleted at"), null=True, blank=True)
     # Made up by the demo loader (home.demo.signatures) so a newcomer sees a living campaign; the command

@@ -97,6 +97,7 @@ def _rebuild_what_a_flush_removed():
     importlib.import_module("home.migrations.0003_editor_review").create_editor_review(apps, None)
     importlib.import_module("updates.migrations.0002_roles").grant(apps, None)
     importlib.import_module("integrity.migrations.0002_signature_managers").grant(apps, None)
+    importlib.import_module("integrity.migrations.0003_trending").grant(apps, None)
 
 
 def _load_demo(server_url):

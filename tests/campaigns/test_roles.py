@@ -59,6 +59,7 @@ def test_only_signature_managers_hold_signature_permissions():
         "delete_signature",
         "release_signature",  # a signature an integrity rule flagged (integrity/migrations/0002)
         "change_integritysettings",  # the integrity rules (Settings → Signature integrity)
+        "view_trendalert",  # the trending sources (integrity/migrations/0003)
     }
     assert not managers.page_permissions.exists()
 

@@ -100,6 +100,9 @@ def test_signature_managers_edit_the_rules_and_a_bad_network_is_refused(client):
         "blocked_domains": "",
         "flag_disposable": "on",
         "canonical_domains": "",
+        "trend_min_signatures": "20",
+        "trend_min_share": "10",
+        "trend_factor": "3.0",
     }
     refused = client.post(url, data)
     assert refused.status_code == 200

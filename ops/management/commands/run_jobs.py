@@ -31,6 +31,7 @@ JOBS = (
     (("send_reminders",), HOUR),  # the one reminder to signers who have not confirmed yet
     (("delete_unconfirmed",), HOUR),  # signatures whose link expired unopened: kept no longer than that
     (("purge_documents",), HOUR),  # petition PDFs (they name signers) a week after they were asked for
+    (("detect_trends",), HOUR),  # sources bringing far more signatures than usual (integrity/trends.py)
     (("apply_retention",), DAY),  # signers' details of campaigns closed longer than their retention period
     (("reconcile_counts",), DAY),  # the public counts checked against the rows
     (("prune_db_task_results", "--queue-name", "*"), DAY),  # finished tasks, whose arguments name signatures
