@@ -28,6 +28,7 @@ def rule_label(rule):
         "blocked_domain": _("Blocked email domain"),
         "disposable_domain": _("Throwaway address"),
         "same_person": _("Same mailbox, another spelling"),
+        "filled_too_fast": _("Filled in faster than a person can"),
     }
     return labels.get(rule, rule)
 
