@@ -11,26 +11,13 @@ from django.views.generic import TemplateView
 from wagtail.log_actions import log
 
 from campaigns import quarantine
+from campaigns.admin.flag_reasons import rule_label
 from campaigns.admin.views import SignatureAdminMixin
 from campaigns.models.pages import CampaignPage
 from campaigns.models.signature import RELEASE_SIGNATURES, Signature
 
 RELEASE_ACTION = "campaigns.release_signatures"
 SHOWN = 200  # held signatures listed at a time, oldest first
-
-
-def rule_label(rule):
-    """A rule's name as a manager reads it (the rules are integrity's: integrity.judge)."""
-    labels = {
-        "address_rate": _("Too many from one address"),
-        "network_rate": _("Too many from one network"),
-        "blocked_network": _("Blocked network"),
-        "blocked_domain": _("Blocked email domain"),
-        "disposable_domain": _("Throwaway address"),
-        "same_person": _("Same mailbox, another spelling"),
-        "filled_too_fast": _("Filled in faster than a person can"),
-    }
-    return labels.get(rule, rule)
 
 
 class ReleaseView(SignatureAdminMixin, TemplateView):
