@@ -120,7 +120,6 @@ class Bench:
         self.notes = []
         self.stock = {}
         self.ceiling = {}
-        self.signed = {}  # the signing rows' results by name (bench/scenarios.py compares two of them)
 
     def measure(self, name, script, kind, connections=16, seconds=None, runs=1, base=None):
         """Run wrk with `script` (or `script(run)`, a new script for each run: posts need new signers) `runs`
