@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 from wagtail.log_actions import log
 
-from campaigns import quarantine
+from campaigns import privacy, quarantine
 from campaigns.admin.flag_reasons import rule_label
 from campaigns.admin.views import SignatureAdminMixin
 from campaigns.models.pages import CampaignPage
@@ -44,7 +44,9 @@ class ReleaseView(SignatureAdminMixin, TemplateView):
             )
             for signature in held[:SHOWN]
         ]
-        return super().get_context_data(rows=rows, total=held.count(), **kwargs)
+        return super().get_context_data(
+            rows=rows, total=held.count(), held_days=privacy.HELD_MAX_AGE.days, **kwargs
+        )
 
     def post(self, request):
         ids = [value for value in request.POST.getlist("signature") if value.isdigit()]

@@ -102,3 +102,10 @@ def test_held_signatures_are_deleted_once_kept_as_long_as_unconfirmed_ones(campa
 
     assert privacy.delete_held(now=timezone.now() + timedelta(days=2)) == 1  # the recent one's turn
     assert set(Signature.objects.values_list("pk", flat=True)) == {counted.pk, released.pk}
+
+
+def test_the_managers_are_told_how_long_a_flagged_signature_waits_for_them(client, campaign):
+    flagged(campaign, "bot@mailinator.com")
+    log_in(client, "Signature managers")
+    page = client.get("/admin/campaigns/signature/flagged/").content.decode()
+    assert "A flagged signature nobody releases within 8 days is deleted, as an unconfirmed one is." in page
