@@ -64,9 +64,9 @@ def static_root(tmp_path_factory, django_db_setup):
 
 
 @pytest.fixture
-def app(tmp_path, static_root, integrity_rates):
-    # The rates of integrity.judge are on in the app as in production (tests/conftest.py only turns them off
-    # in this process); the sign-attempt limit is production's default too.
+def app(tmp_path, static_root, integrity_rates, fill_time_rule):
+    # The rates and the fill time of integrity.judge are on in the app as in production (tests/conftest.py
+    # only turns them off in this process); the sign-attempt limit is production's default too.
     with running_app(tmp_path, static_root, TRUSTED_PROXIES=1, WEB_CONCURRENCY=2) as (_process, port):
         yield port
 

@@ -14,7 +14,7 @@ from integrity.models import IntegritySettings
 from tests.builders import build_campaign, build_index, build_site
 from tests.campaigns.conftest import ORIGIN
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fill_time_rule")]
 
 
 @pytest.fixture
