@@ -7,12 +7,13 @@ rendered into it is the cache's, which says nothing about when this visitor saw 
 is a request the visitor's own browser makes:
 
 - With JavaScript (static/js/petition.js), when the form first comes into view, the script fetches a token
-  from `token_view`'s address (never cached) and puts it in the form's hidden field
-  (campaigns.signer_fields.FORM_SHOWN_FIELD). The token is
-  the campaign and the moment it was made, to the millisecond, signed with SECRET_KEY under this module's own
-  salt (django.core.signing): it cannot be forged, nor used for another campaign.
-- Without JavaScript the form has no token (its page is the cached one), and a form shown again with its
-  mistakes carries back the token it was posted with, if any.
+  from `campaigns.views.petition.form_shown_token` (never cached; the page names its address) and puts it in
+  the form's hidden field (campaigns.signer_fields.FORM_SHOWN_FIELD). The token is the campaign and the
+  moment it was made, to the millisecond, signed with SECRET_KEY under this module's own salt
+  (django.core.signing): it cannot be forged, nor used for another campaign.
+- Without JavaScript the form has no token (its page is the cached one, and no request of the visitor's own
+  comes before the post), and a form shown again with its mistakes carries back the token it was posted
+  with, if any.
 - A signature with no token, or with one that does not verify (forged, another campaign's, made more than
   MAX_AGE ago or in the future), is judged as having none: never flagged for that alone, so people without
   JavaScript and pages from any cache keep signing as before. This rule therefore catches a browser driven by a
