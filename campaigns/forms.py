@@ -14,7 +14,13 @@ from django_countries import countries
 from wagtail.contrib.forms.forms import BaseForm, FormBuilder
 
 from campaigns.formfields import MultiLineTextField, SignerEmailField, SingleLineTextField
-from campaigns.signer_fields import HONEYPOT_FIELD, NOT_QUESTIONS, REFERRER_FIELD, UTM_FIELDS
+from campaigns.signer_fields import (
+    FORM_SHOWN_FIELD,
+    HONEYPOT_FIELD,
+    NOT_QUESTIONS,
+    REFERRER_FIELD,
+    UTM_FIELDS,
+)
 
 # The longest answer an extra question takes: one line, a text (as long as a comment may be), a number.
 ANSWER_MAX_LENGTH = 255
@@ -172,6 +178,9 @@ class PetitionFormBuilder(FormBuilder):
         fields[REFERRER_FIELD] = SingleLineTextField(
             required=False, max_length=2000, widget=forms.HiddenInput
         )
+        # Any text: a token that does not verify is judged as none (campaigns.form_shown), never a mistake
+        # to show the signer.
+        fields[FORM_SHOWN_FIELD] = forms.CharField(required=False, widget=forms.HiddenInput)
         fields[HONEYPOT_FIELD] = forms.CharField(
             label=_("Leave this field empty"),
             required=False,

@@ -1,5 +1,11 @@
-"""Signers' personal data: erasing a person on request, deleting signatures nobody confirmed, and
-anonymising closed campaigns.
+"""Signers' personal data: erasing a person on request, deleting signatures nobody confirmed or nobody released,
+and anonymising closed campaigns.
+
+Held signatures (flagged by an integrity rule and never released: campaigns.quarantine) never linger: a held
+signature is deleted HELD_MAX_AGE after it was flagged, the same time an unconfirmed one's details are kept
+(its link's life and a day's grace), by the same hourly job (`manage.py delete_unconfirmed`). Managers have
+that long to release it; an unconfirmed held one goes with the unconfirmed ones as before. The campaign's own
+retention (`apply_retention`) anonymises any still there when it comes first.
 
 All keep the public counts exact. Erasing deletes rows, so the counted ones are taken off their
 campaign's count in the same transaction; unconfirmed signatures were never counted; anonymising blanks
@@ -15,7 +21,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from wagtail.models import PageLogEntry
 
-from campaigns import events
+from campaigns import events, quarantine
 from campaigns.confirmation import CONFIRMATION_MAX_AGE
 from campaigns.models.counter import add_deleted_unconfirmed
 from campaigns.models.pages import CampaignPage
@@ -26,6 +32,8 @@ logger = logging.getLogger(__name__)
 
 # Rows anonymised per UPDATE, or deleted per transaction: keeps each statement's locks and undo log small.
 ANONYMISE_BATCH = 5000
+# How long a held signature waits for a manager to release it before it is deleted (see the docstring).
+HELD_MAX_AGE = CONFIRMATION_MAX_AGE + UNCONFIRMED_GRACE
 
 
 def erase_signatures(signatures):
@@ -104,6 +112,24 @@ def delete_unconfirmed(now=None):
             add_deleted_unconfirmed(per_campaign)
     if deleted:
         logger.info("Deleted %d unconfirmed signature(s) whose confirmation link expired", deleted)
+    return deleted
+
+
+def held_expired(now=None):
+    """Signatures held by an integrity rule (flagged, never released) for longer than HELD_MAX_AGE. They were
+    never counted."""
+    cutoff = (now or timezone.now()) - HELD_MAX_AGE
+    return Signature.objects.filter(quarantine.HELD, flagged_at__lt=cutoff, counted=False)
+
+
+def delete_held(now=None):
+    """Delete the signatures nobody released in time (see `held_expired`). Returns how many. No count moves:
+    they were never counted."""
+    deleted = 0
+    while batch := list(held_expired(now).order_by("pk").values_list("pk", flat=True)[:ANONYMISE_BATCH]):
+        deleted += erase_signatures(held_expired(now).filter(pk__in=batch))
+    if deleted:
+        logger.info("Deleted %d flagged signature(s) nobody released in time", deleted)
     return deleted
 
 

@@ -10,9 +10,12 @@ callables: the judge is a function of an installed app, registered when that app
 from INSTALLED_APPS removes its rules, and a test can register a judge of its own (`registered`).
 
 A judge is `judge(signature, address) -> [(rule, reason), ...]`: `signature` is the unsaved Signature (its
-page, campaign_key, email, email_normalised, source are set), `address` the client's network address as the
-request gave it (campaigns.ratelimit.client_address; None for a caller with no client). A judge must not store
-the address; it may set the signature's `network_hash`, a keyed pseudonym of the address's network. It returns the rules that fired, each with a short reason a manager can read, or nothing.
+page, campaign_key, email, email_normalised, source are set, and `seconds_to_fill`, not a column: the seconds
+from the form being shown to its post, or None when the form carried no valid token, campaigns.form_shown),
+`address` the client's network address as the request gave it (campaigns.ratelimit.client_address; None for a
+caller with no client). A judge must not store the address; it may set the signature's `network_hash`, a keyed
+pseudonym of the address's network. It returns the rules that fired, each with a short reason a manager can
+read, or nothing.
 
 Release (`release`) goes through the same conditional UPDATE of `counted` that confirmation uses, so the
 database's counting triggers (campaigns/counting.py) add each released signature to the count exactly once,

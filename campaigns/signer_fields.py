@@ -13,7 +13,11 @@ UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_conte
 REFERRER_FIELD = "referrer"
 # A field people never see (petition.css hides it) and bots fill in.
 HONEYPOT_FIELD = "website"
+# The hidden field with the signed "form shown at" token petition.js puts in (campaigns.form_shown); not stored.
+FORM_SHOWN_FIELD = "form_shown"
 # Every form field that is not an extra question; what remains of the cleaned data goes to form_data.
-NOT_QUESTIONS = frozenset((*SIGNER_FIELDS, *CONSENT_FIELDS, *UTM_FIELDS, REFERRER_FIELD, HONEYPOT_FIELD))
+NOT_QUESTIONS = frozenset(
+    (*SIGNER_FIELDS, *CONSENT_FIELDS, *UTM_FIELDS, REFERRER_FIELD, HONEYPOT_FIELD, FORM_SHOWN_FIELD)
+)
 # The columns Wagtail's Forms listing and export show before the extra questions.
 DATA_COLUMNS = (*SIGNER_FIELDS, "locale", "confirmed_at")

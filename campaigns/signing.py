@@ -22,11 +22,18 @@ from django.utils.encoding import punycode
 from django_tasks import task
 from wagtail.models import Page
 
-from campaigns import events, quarantine, ratelimit
+from campaigns import events, form_shown, quarantine, ratelimit
 from campaigns.confirmation import new_confirmation_key
 from campaigns.models.signature import Signature
 from campaigns.signature_insert import insert
-from campaigns.signer_fields import HONEYPOT_FIELD, NOT_QUESTIONS, REFERRER_FIELD, SIGNER_FIELDS, UTM_FIELDS
+from campaigns.signer_fields import (
+    FORM_SHOWN_FIELD,
+    HONEYPOT_FIELD,
+    NOT_QUESTIONS,
+    REFERRER_FIELD,
+    SIGNER_FIELDS,
+    UTM_FIELDS,
+)
 from ops.tasks import uses_database_queue
 
 # A repeat signer hears "you have already signed" by mail at most this often, per address and campaign.
@@ -141,6 +148,11 @@ def sign(page, form, client=None, partner=None, address=None):
         consented_at=now,
         **_box_consents(form, now),
         confirmation_key=new_confirmation_key() if page.confirmation_required else None,
+    )
+    # How long the form was shown before this post, from the token petition.js put in it (None without one:
+    # campaigns.form_shown); for the judges only, never stored.
+    signature.seconds_to_fill = form_shown.seconds_since_shown(
+        cleaned_data.get(FORM_SHOWN_FIELD), page.translation_key
     )
     # Quarantine: the integrity rules judge it before the INSERT, so a flagged signature is stored flagged and
     # uncounted by that one statement; its reply, task and mails are the same as anyone's (campaigns.quarantine).

@@ -14,6 +14,11 @@ urlpatterns = [
     path("sign/confirm/<str:token>/", confirmation.confirm, name="confirm"),
     path("api/campaigns/<uuid:campaign_key>/count/", petition.signature_count, name="signature_count"),
     path(
+        "api/campaigns/<uuid:campaign_key>/form-shown/",
+        petition.form_shown_token,
+        name="form_shown_token",
+    ),
+    path(
         "api/campaigns/<uuid:campaign_key>/latest-signers/",
         social_proof.latest_signers,
         name="latest_signers",

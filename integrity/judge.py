@@ -15,7 +15,10 @@ Rules, each with the name kept in a flagged signature's reasons:
 - `same_person`: another address reaching the same mailbox (integrity.rules.canonical_email) signed this
   campaign. The mark is a keyed hash in the shared cache, kept SAME_PERSON_DAYS: a second address for one
   mailbox is flagged, not refused, so the count is deduplicated while the database's own one-per-person
-  constraint stays on the plainly normalised address (changing it would split the existing rows' identity).
+  constraint stays on the plainly normalised address (changing it would split the existing rows' identity);
+- `filled_too_fast`: the form was sent fewer than the managers' `min_fill_seconds` after it came into view,
+  as its signed "form shown" token says (campaigns.form_shown, which explains why a form without a valid token,
+  such as one sent without JavaScript, is not flagged by this rule).
 A network or address is never stored with a signature: the reasons say which rule, not which address. The
 judge sets the signature's `network_hash`, a keyed pseudonym of its network (`network_pseudonym`), which the
 trending sources (integrity.trends) group by.
@@ -48,6 +51,7 @@ class Compiled:
     blocked_domains: dict
     flag_disposable: bool
     canonical_domains: frozenset
+    min_fill_seconds: float = 0
 
 
 def compile_settings(values):
@@ -71,6 +75,7 @@ def compile_settings(values):
         blocked_domains=dict(parsed(values.blocked_domains, rules.domain_pattern)),
         flag_disposable=values.flag_disposable,
         canonical_domains=frozenset(entry.lower() for entry in entries(values.canonical_domains)),
+        min_fill_seconds=values.min_fill_seconds or 0,
     )
 
 
@@ -104,6 +109,9 @@ def judge(signature, address):
     if ip is not None and not rules.in_any(ip, config.allowed):
         fired += _network_rules(signature.campaign_key, ip, config)
     fired += _email_rules(signature, config)
+    taken = getattr(signature, "seconds_to_fill", None)  # None: no valid token (campaigns.form_shown)
+    if taken is not None and taken < config.min_fill_seconds:
+        fired.append(("filled_too_fast", f"the form was sent {taken:.1f} s after it was shown"))
     return fired
 
 

@@ -116,6 +116,16 @@ class IntegritySettings(BaseGenericSetting):
             "signatures in the seven days before). A source never seen before is always above it."
         ),
     )
+    min_fill_seconds = models.PositiveSmallIntegerField(
+        _("fastest believable filling, in seconds"),
+        default=3,
+        help_text=_(
+            "Flag signatures sent sooner than this many seconds after the form came into view on the "
+            "signer's screen: faster than a person types. A browser filling in saved details can be quick, so "
+            "keep it low. 0 turns this rule off. Signers whose browser runs no JavaScript are never flagged "
+            "by it."
+        ),
+    )
 
     panels = [
         HelpPanel(
@@ -134,6 +144,7 @@ class IntegritySettings(BaseGenericSetting):
             [FieldPanel("blocked_domains"), FieldPanel("flag_disposable"), FieldPanel("canonical_domains")],
             heading=_("Email addresses"),
         ),
+        MultiFieldPanel([FieldPanel("min_fill_seconds")], heading=_("Filling in the form")),
         MultiFieldPanel(
             [FieldPanel("trend_min_signatures"), FieldPanel("trend_min_share"), FieldPanel("trend_factor")],
             heading=_("Trending sources"),

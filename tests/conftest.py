@@ -94,9 +94,14 @@ def _commit_callbacks_after_each_request(monkeypatch):
 def _integrity_rates_off(request, monkeypatch):
     """Most tests sign many times from the one test client's address, as no real visitor does: the integrity
     rules' rates per address and network (integrity.judge) would flag them. A test of those rates asks for
-    the `integrity_rates` fixture (tests/integrity/conftest.py); every other integrity rule stays on."""
-    if "integrity_rates" in request.fixturenames:
-        return
+    the `integrity_rates` fixture (tests/integrity/conftest.py). Browser tests fill the form in a fraction of
+    a second, as no person does: the fill-time rule would flag them; a test of it asks for the `fill_time_rule`
+    fixture. Every other integrity rule stays on."""
+    off = {}
+    if "integrity_rates" not in request.fixturenames:
+        off.update(address_rates=(), network_rates=())
+    if "fill_time_rule" not in request.fixturenames:
+        off.update(min_fill_seconds=0)
     # Imported here: the apps are loaded only once pytest-django has set Django up.
     import dataclasses
 
@@ -104,9 +109,7 @@ def _integrity_rates_off(request, monkeypatch):
 
     compile_settings = judge.compile_settings
     monkeypatch.setattr(
-        judge,
-        "compile_settings",
-        lambda values: dataclasses.replace(compile_settings(values), address_rates=(), network_rates=()),
+        judge, "compile_settings", lambda values: dataclasses.replace(compile_settings(values), **off)
     )
 
 

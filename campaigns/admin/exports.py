@@ -21,7 +21,7 @@ import json
 import uuid
 
 from django.db import models
-from django.db.models import TextField
+from django.db.models import Case, CharField, TextField, Value, When
 from django.db.models.functions import Cast
 from django.http import StreamingHttpResponse
 from django.utils import timezone
@@ -29,6 +29,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from campaigns.admin import xlsx
+from campaigns.admin.flag_reasons import reasons_text
 from campaigns.formula_safe import CELL_BREAK_CHARACTERS, RISKY_FIRST_CHARACTERS, spreadsheet_text
 from campaigns.models.pages import CampaignFormField, CampaignPage
 
@@ -42,6 +43,8 @@ _CSV_QUOTED_IF = frozenset(',"\r\n')
 # character. Searching a column's texts joined for each of these characters, and the set of their first
 # characters for risky ones, is many times quicker than looking at each text.
 _CSV_LOOK_INTO_IF = _CSV_QUOTED_IF | CELL_BREAK_CHARACTERS
+# Columns written otherwise than their field says (see `_csv_kind`): the flagged state is computed by the query.
+_KINDS = {"flag_state": "text", "flag_reasons": "reasons"}
 
 
 def _columns():
@@ -61,6 +64,8 @@ def _columns():
         (_("Newsletter"), "newsletter_opt_in"),
         (_("Confirmed at"), "confirmed_at"),
         (_("Counted"), "counted"),
+        (_("Flagged"), "flag_state"),  # held or released (campaigns.quarantine), empty if never flagged
+        (_("Why flagged"), "flag_reasons"),
         (_("Consent given at"), "consented_at"),
         (_("Consent wording"), "consent_text"),
         (_("Updates: consent given at"), "updates_consented_at"),
@@ -104,7 +109,9 @@ class SignatureExport:
 
     def rows(self):
         """Each signature as a list of Python values (datetimes, booleans, strings), read in chunks."""
+        reasons = [lookup for _heading, lookup in self.columns].index("flag_reasons")
         for *standard, answers, source in self._values().iterator(chunk_size=EXPORT_CHUNK):
+            standard[reasons] = reasons_text(standard[reasons])
             yield [*standard, *self._answers(answers, source)]
 
     def csv_chunks(self):
@@ -129,6 +136,9 @@ class SignatureExport:
             "yes/no": lambda column: [words[value] for value in column],
             "time": lambda column: ["" if value is None else _utc_isoformat(value) for value in column],
             "other": lambda column: [_csv_field(cell(value)) for value in column],
+            "reasons": lambda column: [
+                _csv_field(cell(reasons_text(value))) if value else "" for value in column
+            ],
         }
         no_answers = [""] * (len(self.questions) + 2)
         rows = self._values(times_as_text=times).iterator(chunk_size=EXPORT_CHUNK)
@@ -151,7 +161,14 @@ class SignatureExport:
         # rows by signing time would sort them all before the first could leave. The two JSON columns come as
         # text and are parsed only when not empty, which most rows' answers are.
         rows = self.queryset.order_by("-pk").annotate(
-            answers_text=Cast("form_data", TextField()), source_text=Cast("source", TextField())
+            answers_text=Cast("form_data", TextField()),
+            source_text=Cast("source", TextField()),
+            flag_state=Case(
+                When(flagged_at__isnull=True, then=Value("")),
+                When(released_at__isnull=True, then=Value(_("held"))),
+                default=Value(_("released")),
+                output_field=CharField(),
+            ),
         )
         if times_as_text:
             rows = rows.annotate(**{f"{lookup}_text": Cast(lookup, TextField()) for lookup in times_as_text})
@@ -237,6 +254,8 @@ def _csv_kind(model, lookup):
     """How `csv_chunks` writes the column of `lookup`: ids and campaign keys as read (their digits, hex and
     hyphens can neither start a formula nor break a cell), text that cannot be NULL as a whole column,
     booleans as yes or no, times in UTC, and anything else one cell at a time."""
+    if lookup in _KINDS:
+        return _KINDS[lookup]
     *relations, name = lookup.split("__")
     for relation in relations:
         model = model._meta.get_field(relation).related_model

@@ -10,26 +10,14 @@ from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 from wagtail.log_actions import log
 
-from campaigns import quarantine
+from campaigns import privacy, quarantine
+from campaigns.admin.flag_reasons import rule_label
 from campaigns.admin.views import SignatureAdminMixin
 from campaigns.models.pages import CampaignPage
 from campaigns.models.signature import RELEASE_SIGNATURES, Signature
 
 RELEASE_ACTION = "campaigns.release_signatures"
 SHOWN = 200  # held signatures listed at a time, oldest first
-
-
-def rule_label(rule):
-    """A rule's name as a manager reads it (the rules are integrity's: integrity.judge)."""
-    labels = {
-        "address_rate": _("Too many from one address"),
-        "network_rate": _("Too many from one network"),
-        "blocked_network": _("Blocked network"),
-        "blocked_domain": _("Blocked email domain"),
-        "disposable_domain": _("Throwaway address"),
-        "same_person": _("Same mailbox, another spelling"),
-    }
-    return labels.get(rule, rule)
 
 
 class ReleaseView(SignatureAdminMixin, TemplateView):
@@ -56,7 +44,9 @@ class ReleaseView(SignatureAdminMixin, TemplateView):
             )
             for signature in held[:SHOWN]
         ]
-        return super().get_context_data(rows=rows, total=held.count(), **kwargs)
+        return super().get_context_data(
+            rows=rows, total=held.count(), held_days=privacy.HELD_MAX_AGE.days, **kwargs
+        )
 
     def post(self, request):
         ids = [value for value in request.POST.getlist("signature") if value.isdigit()]

@@ -15,10 +15,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
-from campaigns import confirmation, ratelimit, signing
+from campaigns import confirmation, form_shown, ratelimit, signing
 from campaigns.models import counter
 from campaigns.signing import Outcome
 from ops.errors import wants_json
@@ -198,3 +198,13 @@ def signature_count(request, campaign_key):
     )
     goal = page.current_goal(count)
     return JsonResponse({"count": count, "goal": goal})
+
+
+@require_GET
+@never_cache
+def form_shown_token(request, campaign_key):
+    """{"token": …}: the signed "form shown now" token that petition.js puts in the form when it comes into view
+    (campaigns.form_shown says why a token and not a time in the cached page). Never cached: each is the moment
+    of its own request. It reads nothing, so it answers for any campaign key; a token is good only for its
+    campaign's form."""
+    return JsonResponse({"token": form_shown.make_token(campaign_key)})

@@ -9,12 +9,17 @@
  *   cache shows a fresh figure;
  * - on a wide window the petition panel follows the reader (followReader);
  * - the hidden source fields get the page's utm_* parameters and the referring site's host;
+ * - when the form first comes into view, its hidden "form shown" field gets a signed token of that moment
+ *   (campaigns/form_shown.py: the cached page cannot hold one), so a form sent faster than a person fills
+ *   it in can be told apart;
  * - a "sign" link to the petition (#sign) puts the cursor in the form's first field;
  * - "send the email again" posts in the background and says the answer where the button is;
  * - the share step gets the browser's own share menu (Web Share) and a "copy link" button where they exist.
  * After a background post, focus moves to the thank-you heading or to the first field in error, and the
  * outcome is said aloud: the thank-you heading through the status region, mistakes through the alert.
  * If the background post fails (offline, an unexpected answer), the form is posted the plain way.
+ * One file past 400 lines on purpose: every enhancement of the petition, served as one small request (minified,
+ * cached for ever) to every campaign page and embed, without a bundler to join modules.
  */
 (function () {
     "use strict";
@@ -93,6 +98,43 @@
                 /* not a URL: leave it empty */
             }
         }
+    }
+
+    // The "form shown at" token (campaigns/form_shown.py), fetched when the form first comes into view (at
+    // once where the browser cannot tell). A token already there is kept: a form the browser restored with
+    // its fields filled in was shown when that token was made, not now. Without an answer the field stays
+    // empty, which only means the form is judged without it.
+    function markShown(form) {
+        var url = root.getAttribute("data-form-shown-url");
+        var input = form.elements.form_shown;
+        if (!url || !input || input.value) {
+            return;
+        }
+        function fetchToken() {
+            fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin", cache: "no-store" })
+                .then(function (response) {
+                    return response.ok ? response.json() : null;
+                })
+                .then(function (data) {
+                    if (data && data.token && !input.value) {
+                        input.value = data.token;
+                    }
+                })
+                .catch(function () {
+                    /* no token: the signature is judged without one */
+                });
+        }
+        if (!window.IntersectionObserver) {
+            fetchToken();
+            return;
+        }
+        var observer = new window.IntersectionObserver(function (entries) {
+            if (entries.some(function (entry) { return entry.isIntersecting; })) {
+                observer.disconnect();
+                fetchToken();
+            }
+        });
+        observer.observe(form);
     }
 
     function describedBy(element, id, add) {
@@ -225,6 +267,7 @@
         var button = form.querySelector("[type='submit']");
         var busy = false;
         fillSource(form);
+        markShown(form);
 
         form.addEventListener("submit", function (event) {
             event.preventDefault();

@@ -103,6 +103,7 @@ def test_signature_managers_edit_the_rules_and_a_bad_network_is_refused(client):
         "trend_min_signatures": "20",
         "trend_min_share": "10",
         "trend_factor": "3.0",
+        "min_fill_seconds": "5",
     }
     refused = client.post(url, data)
     assert refused.status_code == 200
@@ -110,6 +111,7 @@ def test_signature_managers_edit_the_rules_and_a_bad_network_is_refused(client):
     data["blocked_networks"] = "192.0.2.0/24"
     assert client.post(url, data).status_code == 302
     assert IntegritySettings.load().blocked_networks == "192.0.2.0/24"
+    assert IntegritySettings.load().min_fill_seconds == 5
     # The change is in Wagtail's audit log ("Logs" report): who and when.
     [entry] = ModelLogEntry.objects.filter(action="wagtail.edit", content_type__model="integritysettings")
     assert entry.user.username == "signature-managers"
