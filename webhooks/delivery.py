@@ -40,6 +40,8 @@ from webhooks.models import (
     SIGNATURE_CREATED,
     SIGNATURE_ERASED,
     SIGNATURES_ANONYMISED,
+    SIGNATURES_INVALIDATED,
+    SIGNATURES_REINSTATED,
     Delivery,
     Endpoint,
 )
@@ -155,11 +157,33 @@ def _on_anonymised(signature_ids, campaign_key, **kwargs):
     queue(SIGNATURES_ANONYMISED, f"campaign:{campaign_key}", campaign_key, data)
 
 
+def _on_invalidated(campaign_key, run, invalidated, uncounted, **kwargs):
+    data = {
+        "run": run,
+        "invalidated": invalidated,
+        "uncounted": uncounted,
+        "petition": payloads.petition(campaign_key),
+    }
+    queue(SIGNATURES_INVALIDATED, f"campaign:{campaign_key}", campaign_key, data)
+
+
+def _on_reinstated(campaign_key, run, reinstated, counted, **kwargs):
+    data = {
+        "run": run,
+        "reinstated": reinstated,
+        "counted": counted,
+        "petition": payloads.petition(campaign_key),
+    }
+    queue(SIGNATURES_REINSTATED, f"campaign:{campaign_key}", campaign_key, data)
+
+
 def connect():
     events.signed.connect(_on_signed, dispatch_uid="webhooks-signed")
     events.confirmed.connect(_on_confirmed, dispatch_uid="webhooks-confirmed")
     events.erased.connect(_on_erased, dispatch_uid="webhooks-erased")
     events.anonymised.connect(_on_anonymised, dispatch_uid="webhooks-anonymised")
+    events.invalidated.connect(_on_invalidated, dispatch_uid="webhooks-invalidated")
+    events.reinstated.connect(_on_reinstated, dispatch_uid="webhooks-reinstated")
     post_save.connect(_forget_subscribers, sender=Endpoint, dispatch_uid="webhooks-endpoint-saved")
     post_delete.connect(_forget_subscribers, sender=Endpoint, dispatch_uid="webhooks-endpoint-deleted")
 

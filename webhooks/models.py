@@ -21,11 +21,15 @@ SIGNATURE_CREATED = "signature.created"
 SIGNATURE_CONFIRMED = "signature.confirmed"
 SIGNATURE_ERASED = "signature.erased"
 SIGNATURES_ANONYMISED = "signatures.anonymised"
+SIGNATURES_INVALIDATED = "signatures.invalidated"
+SIGNATURES_REINSTATED = "signatures.reinstated"
 EVENTS = {
     SIGNATURE_CREATED: _("Signed (not yet confirmed)"),
     SIGNATURE_CONFIRMED: _("Confirmed by email"),
     SIGNATURE_ERASED: _("Erased: forget this person"),
     SIGNATURES_ANONYMISED: _("Anonymised: delete their details"),
+    SIGNATURES_INVALIDATED: _("Invalidated: taken out of the count after review"),
+    SIGNATURES_REINSTATED: _("Reinstated: an invalidation undone"),
 }
 # When each is sent, for the endpoint form: which one a CRM wants depends on it.
 EVENT_DETAILS = {
@@ -35,6 +39,10 @@ EVENT_DETAILS = {
     SIGNATURE_CONFIRMED: _("sent when a signer confirms by email (only on campaigns that ask for it)"),
     SIGNATURE_ERASED: _("sent when a signature is erased, on request or because it was never confirmed"),
     SIGNATURES_ANONYMISED: _("sent when signers' details are deleted after the retention period"),
+    SIGNATURES_INVALIDATED: _(
+        "sent once per invalidation run, when a Signature manager's run ends: the campaign and how many"
+    ),
+    SIGNATURES_REINSTATED: _("sent once per invalidation run undone: the campaign and how many are back"),
 }
 
 
