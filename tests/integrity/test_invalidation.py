@@ -2,13 +2,15 @@
 it, cancels it or undoes it: the public count moves by exactly the counted ones and comes back, the audit log
 and the CRM hear of each run with counts only, and nobody else may do any of it."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from wagtail.models import PageLogEntry
 
-from campaigns import confirmation
+from campaigns import confirmation, privacy
 from campaigns.models.counter import reconcile_counts, signature_count
 from campaigns.models.signature import Signature
 from integrity import invalidation as runs
@@ -266,3 +268,26 @@ def test_only_signature_managers_reach_any_invalidation_page(client, campaign, b
 
 def runs_actions():
     return ("run", "cancel", "reinstate")
+
+
+def test_an_invalidated_signature_is_neither_released_nor_deleted_as_unconfirmed(
+    client, campaign, bots, django_capture_on_commit_callbacks
+):
+    invalidation = runs.preview(
+        {"campaign": str(campaign.translation_key), "email_domain": "*botfarm.example"}, "bots", None
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        runs.run(invalidation, None)
+    held = Signature.objects.get(email="held@mx9.botfarm.example")
+    log_in(client, "Signature managers")
+
+    listed = client.get(reverse("campaigns_signature_release")).content.decode()
+    client.post(reverse("campaigns_signature_release"), {"signature": [held.pk]})
+    deleted = privacy.delete_unconfirmed(now=timezone.now() + timedelta(days=30))
+
+    assert "held@mx9.botfarm.example" not in listed
+    held.refresh_from_db()
+    assert held.released_at is None and not held.counted
+    assert deleted == 1  # the real person who never confirmed; the two invalidated unconfirmed ones stay
+    assert Signature.objects.filter(invalidation_run=invalidation.pk).count() == 6
+    assert signature_count(campaign.translation_key) == 3 and reconcile_counts() == {}
