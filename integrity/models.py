@@ -171,7 +171,7 @@ class Invalidation(models.Model):
     class State(models.TextChoices):
         PREVIEWED = "previewed", _("Previewed, not run")
         RUNNING = "running", _("Running")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", _("Canceled")
         DONE = "done", _("Done")
         REINSTATING = "reinstating", _("Being reinstated")
         REINSTATED = "reinstated", _("Reinstated")

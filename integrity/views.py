@@ -153,5 +153,5 @@ class InvalidationActionView(InvalidationAdminMixin, View):
                 invalidation.matched,
             ) % {"count": invalidation.matched}
         if action == "cancel":
-            return _("Cancelled. What it took so far stays invalidated until you reinstate it.")
+            return _("Canceled. What it took so far stays invalidated until you reinstate it.")
         return _("Reinstating the signatures this run invalidated.")

@@ -64,7 +64,7 @@ def invalidation_log_actions(actions):
                 number,
             ) % {"number": number, "run": log_entry.data.get("run")}
             if log_entry.data.get("cancelled"):
-                message += " " + str(gettext_lazy("(cancelled)"))
+                message += " " + str(gettext_lazy("(canceled)"))
             return message
 
     @actions.register_action(invalidation.REINSTATE_ACTION)
