@@ -122,14 +122,15 @@ def invalidate(pks, run):
     return uncounted + rest, uncounted
 
 
-def reinstate(run, limit):
-    """Reinstate up to `limit` signatures of invalidation run `run`. Returns (reinstated, of which now count).
+def reinstate(campaign_key, run, limit):
+    """Reinstate up to `limit` signatures of invalidation run `run` (of the campaign `campaign_key`, which
+    the index of invalidated signatures starts with). Returns (reinstated, of which now count).
 
     Those that would count but for the run count again (the triggers add each once); the others (waiting for
     their signer's link, or held by a rule) are back where they were, and count when that is settled."""
     with transaction.atomic():
         pks = list(
-            Signature.objects.filter(INVALIDATED, invalidation_run=run)
+            Signature.objects.filter(INVALIDATED, campaign_key=campaign_key, invalidation_run=run)
             .order_by("pk")
             .values_list("pk", flat=True)[:limit]
         )

@@ -132,18 +132,20 @@ def invalidate_batch(invalidation_id):
             return
         pks = list(
             matching(invalidation.criteria, invalidation.up_to)
+            .filter(pk__gt=invalidation.done_up_to)
             .order_by("pk")
             .values_list("pk", flat=True)[:BATCH]
         )
         taken, uncounted = quarantine.invalidate(pks, invalidation.pk)
         invalidation.invalidated += taken
         invalidation.uncounted += uncounted
+        invalidation.done_up_to = pks[-1] if pks else invalidation.done_up_to
         finished = len(pks) < BATCH
         if finished:
             invalidation.state = State.DONE
             invalidation.finished_at = timezone.now()
             _announce(invalidation, invalidation.created_by)
-        invalidation.save(update_fields=["invalidated", "uncounted", "state", "finished_at"])
+        invalidation.save(update_fields=["invalidated", "uncounted", "done_up_to", "state", "finished_at"])
     if not finished:
         invalidate_batch.enqueue(invalidation_id)
 
@@ -179,7 +181,7 @@ def reinstate_batch(invalidation_id):
         invalidation = Invalidation.objects.select_for_update().filter(pk=invalidation_id).first()
         if invalidation is None or invalidation.state != State.REINSTATING:
             return
-        back, counted = quarantine.reinstate(invalidation.pk, BATCH)
+        back, counted = quarantine.reinstate(invalidation.campaign_key, invalidation.pk, BATCH)
         invalidation.reinstated += back
         invalidation.recounted += counted
         finished = back < BATCH

@@ -182,6 +182,9 @@ class Invalidation(models.Model):
     # The highest signature id when the set was previewed: the run takes what the preview counted, not the
     # signatures that arrived since and happen to match.
     up_to = models.PositiveBigIntegerField(default=0, editable=False)
+    # The highest signature id a batch has looked at: the next batch starts after it, so a run over a large
+    # campaign reads each of its signatures once, not once per batch.
+    done_up_to = models.PositiveBigIntegerField(default=0, editable=False)
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.PREVIEWED)
     matched = models.PositiveIntegerField(_("matched at preview"), default=0)
     invalidated = models.PositiveIntegerField(_("invalidated"), default=0)
