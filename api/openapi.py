@@ -54,6 +54,7 @@ SCHEMAS = {
             "goal",
             "open",
             "closing_date",
+            "removed_signatures",
             "translations",
             "_links",
         ],
@@ -90,6 +91,43 @@ SCHEMAS = {
                 "type": ["string", "null"],
                 "format": "date-time",
                 "description": "When the petition closes by itself (UTC), or null.",
+            },
+            "removed_signatures": {
+                "type": "object",
+                "description": "How many signatures were removed from the count, and for which kind of reason: "
+                "counts only, never whose.",
+                "additionalProperties": False,
+                "required": ["total", "reasons", "explanation"],
+                "properties": {
+                    "total": {"type": "integer", "minimum": 0},
+                    "reasons": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "required": ["reason", "label", "count"],
+                            "properties": {
+                                "reason": {
+                                    "type": "string",
+                                    "enum": ["flagged", "invalidated", "unconfirmed", "erased"],
+                                    "description": "flagged: held by an integrity rule and not released; "
+                                    "invalidated: taken out after review; unconfirmed: never confirmed by "
+                                    "email; erased: erased at the signer's request.",
+                                },
+                                "label": {
+                                    "type": "string",
+                                    "description": "The reason in the path's language.",
+                                },
+                                "count": {"type": "integer", "minimum": 0},
+                            },
+                        },
+                    },
+                    "explanation": {
+                        "type": "string",
+                        "format": "uri",
+                        "description": "A page that explains the reasons, in the path's language.",
+                    },
+                },
             },
             "translations": {
                 "type": "array",

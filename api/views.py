@@ -23,6 +23,7 @@ from django_countries import countries
 
 from api import data, openapi
 from campaigns.models.counter import signature_count, stored_counts
+from integrity import report
 from serving import pagecache, site_structure
 
 READ_METHODS = ("GET", "HEAD")
@@ -113,7 +114,19 @@ def _iso(moment):
     return moment.isoformat().replace("+00:00", "Z") if moment else None
 
 
-def campaign_resource(request, page, variants, count):
+def removed_resource(request, removals):
+    """How many signatures were removed from the count, and why (integrity.report): counts only."""
+    return {
+        "total": removals.total,
+        "reasons": [
+            {"reason": key, "label": str(label), "count": getattr(removals, key)}
+            for key, label in report.REASONS.items()
+        ],
+        "explanation": request.build_absolute_uri(reverse("integrity_explanation")),
+    }
+
+
+def campaign_resource(request, page, variants, count, removals):
     """One campaign as the API shows it (the OpenAPI schema `Campaign`)."""
     key = str(page.translation_key)
     return {
@@ -129,6 +142,7 @@ def campaign_resource(request, page, variants, count):
         "goal": page.current_goal(count),  # as the page shows it: it may have stepped up (campaigns.goals)
         "open": page.is_open,
         "closing_date": _iso(page.closing_date),
+        "removed_signatures": removed_resource(request, removals),
         "translations": [
             {
                 "locale": code,
@@ -150,10 +164,15 @@ def campaign_list(request):
     """The campaigns published in the path's language, newest first, open or closed."""
     language = get_language()
     counts = stored_counts()
-    campaigns = [
-        campaign_resource(request, variants[language], variants, counts.get(key, 0))
+    published = {
+        key: variants
         for key, variants in data.campaign_variants(site_structure.for_request(request)).items()
         if language in variants
+    }
+    removed = report.removals(published)
+    campaigns = [
+        campaign_resource(request, variants[language], variants, counts.get(key, 0), removed[key])
+        for key, variants in published.items()
     ]
     campaigns.sort(key=lambda campaign: not campaign["open"])  # open first; newest first within each
     return JsonResponse({"locale": language, "campaigns": campaigns})
@@ -162,7 +181,10 @@ def campaign_list(request):
 @public_read
 def campaign_detail(request, campaign_id):
     page, variants = _published(request, campaign_id)
-    return JsonResponse(campaign_resource(request, page, variants, signature_count(page.translation_key)))
+    key = page.translation_key
+    return JsonResponse(
+        campaign_resource(request, page, variants, signature_count(key), report.removals_of(key))
+    )
 
 
 @public_read

@@ -142,10 +142,10 @@ def confirm(token):
         # Conditional, so two presses racing on the same link count it once.
         waiting = Signature.objects.filter(pk=signature.pk, counted=False, confirmed_at__isnull=True)
         now = timezone.now()
-        # A signature held by an integrity rule is confirmed but counts only once released
-        # (campaigns.quarantine); its signer is told the same as anyone.
-        newly_counted = waiting.exclude(quarantine.HELD).update(counted=True, confirmed_at=now)
-        newly_confirmed = newly_counted or waiting.filter(quarantine.HELD).update(confirmed_at=now)
+        # A signature held by an integrity rule is confirmed but counts only once released, an invalidated
+        # one only once reinstated (campaigns.quarantine); its signer is told the same as anyone.
+        newly_counted = waiting.exclude(quarantine.KEPT_OUT).update(counted=True, confirmed_at=now)
+        newly_confirmed = newly_counted or waiting.filter(quarantine.KEPT_OUT).update(confirmed_at=now)
         if newly_counted:  # the database has counted it (campaigns/counting.py)
             events.emit(events.confirmed, signature=signature)
     signature.refresh_from_db(fields=["confirmed_at", "counted"])

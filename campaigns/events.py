@@ -25,6 +25,9 @@ Events (keyword arguments besides `sender`, which is always Signature):
   signature_ids, campaign_key: one event per campaign.
 - `anonymised`: signatures' personal data was blanked by retention. signature_ids, campaign_key: one event
   per campaign and batch.
+- `invalidated`: a Signature manager's invalidation run (integrity.invalidation) finished or was cancelled.
+  campaign_key, run (its id), invalidated, uncounted (how many had counted): one event per run, counts only.
+- `reinstated`: an invalidation run was undone. campaign_key, run, reinstated, counted (how many count again).
 
 Receivers get objects as they were when the event was emitted; a receiver that needs more reads it itself.
 A receiver that fails is logged and does not stop the others, nor the reply to the person who signed.
@@ -45,6 +48,8 @@ link_requested = Signal()
 reminder_due = Signal()
 erased = Signal()
 anonymised = Signal()
+invalidated = Signal()
+reinstated = Signal()
 
 
 def emit(event, **payload):

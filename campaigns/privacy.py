@@ -23,7 +23,7 @@ from wagtail.models import PageLogEntry
 
 from campaigns import events, quarantine
 from campaigns.confirmation import CONFIRMATION_MAX_AGE
-from campaigns.models.counter import add_deleted_unconfirmed
+from campaigns.models.counter import add_deleted_unconfirmed, add_erased_on_request
 from campaigns.models.pages import CampaignPage
 from campaigns.models.signature import UNCONFIRMED_GRACE, Signature
 from campaigns.signing import normalise_email
@@ -36,11 +36,14 @@ ANONYMISE_BATCH = 5000
 HELD_MAX_AGE = CONFIRMATION_MAX_AGE + UNCONFIRMED_GRACE
 
 
-def erase_signatures(signatures):
+def erase_signatures(signatures, on_request=True):
     """Delete the given signatures and take the counted ones off their campaigns' counts.
 
     One transaction: the rows are locked first, so a confirmation racing with the erasure either
     counts before it (and is then taken off) or finds no row to count. Returns the number deleted.
+    Erased `on_request` (a person forgotten, a manager's deletion), they are added to their campaigns'
+    tallies of erasures in the same transaction, for the public integrity report; `delete_unconfirmed`
+    keeps its own tally instead.
     """
     with transaction.atomic():
         rows = list(signatures.select_for_update().values_list("pk", "campaign_key"))
@@ -48,7 +51,10 @@ def erase_signatures(signatures):
             return 0
         # The database takes the counted ones off their campaigns' counts (campaigns/counting.py).
         Signature.objects.filter(pk__in=[pk for pk, _ in rows]).delete()
-        for campaign_key, signature_ids in _by_campaign(rows).items():
+        grouped = _by_campaign(rows)
+        if on_request:
+            add_erased_on_request({key: len(ids) for key, ids in grouped.items()})
+        for campaign_key, signature_ids in grouped.items():
             events.emit(events.erased, signature_ids=signature_ids, campaign_key=campaign_key)
     return len(rows)
 
@@ -88,6 +94,9 @@ def unconfirmed_expired(now=None):
         # Uncounted because held by an integrity rule (campaigns.quarantine), with no link to confirm: kept for
         # a manager to judge. Rows from before confirmation keys, unflagged, still expire.
         Q(flagged_at__isnull=True) | Q(confirmation_key__isnull=False),
+        # Invalidated by a Signature manager (campaigns.quarantine.invalidate): kept, so the run can be undone
+        # and the public report counts it as invalidated, until retention anonymises it.
+        invalidated_at__isnull=True,
         confirmed_at__isnull=True,
         counted=False,
         submit_time__lt=cutoff,
@@ -107,7 +116,7 @@ def delete_unconfirmed(now=None):
         with transaction.atomic():
             expired = unconfirmed_expired(now).filter(pk__in=batch)
             per_campaign = dict(expired.values_list("campaign_key").annotate(n=Count("pk")).order_by())
-            deleted += erase_signatures(expired)
+            deleted += erase_signatures(expired, on_request=False)
             # The rows go; the confirmation rate still counts them among those asked to confirm.
             add_deleted_unconfirmed(per_campaign)
     if deleted:

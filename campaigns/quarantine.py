@@ -21,6 +21,11 @@ Release (`release`) goes through the same conditional UPDATE of `counted` that c
 database's counting triggers (campaigns/counting.py) add each released signature to the count exactly once,
 and `reconcile_counts` agrees. A released signature that still waits for its signer's confirmation counts
 when it is confirmed (campaigns.confirmation.confirm).
+
+Invalidation (`invalidate`, run in batches by integrity's invalidation runs) takes signatures out of the count
+by the same kind of conditional UPDATE, so the triggers take each counted one off exactly once; `reinstate`
+undoes a run, counting again those that would count otherwise (confirmed or needing no confirmation, and not
+held). An invalidated signature is kept out of the count by confirmation and release too (`KEPT_OUT`).
 """
 
 import logging
@@ -72,6 +77,12 @@ def judge(signature, address=None):
 # Held: flagged and not released. Everything else that keeps a signature out of the count (waiting for its
 # confirmation) is told apart by confirmation_key and confirmed_at.
 HELD = Q(flagged_at__isnull=False, released_at__isnull=True)
+# Invalidated by a Signature manager's run (`invalidate`) and not reinstated.
+INVALIDATED = Q(invalidated_at__isnull=False)
+# Whatever keeps a signature out of the count even once its signer confirmed it.
+KEPT_OUT = HELD | INVALIDATED
+# Would count, as far as its signer is concerned: needs no confirmation, or has it.
+READY = Q(confirmation_key__isnull=True) | Q(confirmed_at__isnull=False)
 
 
 def release(signatures):
@@ -91,8 +102,44 @@ def release(signatures):
             released += 1
             # Counts now if it needs no confirmation, or has it: the same UPDATE as confirm's, so the counting
             # triggers add it once.
-            ready = Q(confirmation_key__isnull=True) | Q(confirmed_at__isnull=False)
-            if Signature.objects.filter(ready, pk=pk, counted=False).update(counted=True):
+            if Signature.objects.filter(READY, pk=pk, counted=False, invalidated_at__isnull=True).update(
+                counted=True
+            ):
                 counted += 1
                 events.emit(events.confirmed, signature=Signature.objects.select_related("page").get(pk=pk))
     return released, counted
+
+
+def invalidate(pks, run):
+    """Invalidate the signatures `pks` that are not yet (a batch of run `run`, an integrity Invalidation's id).
+    Returns (invalidated, of which were counted).
+
+    Two conditional UPDATEs in one transaction: the counted ones are uncounted by the first (the triggers take
+    each off its campaign's count once), the rest are marked by the second; a row invalidated meanwhile by
+    another run matches neither, so no signature leaves the count twice."""
+    now = timezone.now()
+    with transaction.atomic():
+        rows = Signature.objects.filter(pk__in=pks, invalidated_at__isnull=True)
+        uncounted = rows.filter(counted=True).update(invalidated_at=now, invalidation_run=run, counted=False)
+        rest = rows.update(invalidated_at=now, invalidation_run=run)
+    return uncounted + rest, uncounted
+
+
+def reinstate(campaign_key, run, limit):
+    """Reinstate up to `limit` signatures of invalidation run `run` (of the campaign `campaign_key`, which
+    the index of invalidated signatures starts with). Returns (reinstated, of which now count).
+
+    Those that would count but for the run count again (the triggers add each once); the others (waiting for
+    their signer's link, or held by a rule) are back where they were, and count when that is settled."""
+    with transaction.atomic():
+        pks = list(
+            Signature.objects.filter(INVALIDATED, campaign_key=campaign_key, invalidation_run=run)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        rows = Signature.objects.filter(INVALIDATED, pk__in=pks, invalidation_run=run)
+        counted = (
+            rows.filter(READY).exclude(HELD).update(invalidated_at=None, invalidation_run=None, counted=True)
+        )
+        rest = rows.update(invalidated_at=None, invalidation_run=None)
+    return counted + rest, counted

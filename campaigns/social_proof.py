@@ -67,6 +67,8 @@ def forget_latest_signers(campaign_key=None, **kwargs):
 
 
 def connect():
-    """Erased or anonymised signers leave the latest-signers list at once (called in CampaignsConfig.ready)."""
+    """Erased, anonymised or invalidated signers leave the latest-signers list at once (called in
+    CampaignsConfig.ready)."""
     events.erased.connect(forget_latest_signers, dispatch_uid="latest-signers-erased")
     events.anonymised.connect(forget_latest_signers, dispatch_uid="latest-signers-anonymised")
+    events.invalidated.connect(forget_latest_signers, dispatch_uid="latest-signers-invalidated")

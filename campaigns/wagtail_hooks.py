@@ -21,7 +21,7 @@ from wagtail.log_actions import LogFormatter
 from wagtail_modeladmin.options import modeladmin_register
 
 from campaigns import new_campaigns
-from campaigns.admin import release, translation_review, urls
+from campaigns.admin import audit, release, translation_review, urls
 from campaigns.admin.buttons import summary_button
 from campaigns.admin.listing import SignatureAdmin
 from campaigns.admin.panels import OpenCampaignsPanel
@@ -155,8 +155,8 @@ def say_what_the_choices_hide(request, page):
 
 @hooks.register("register_log_actions")
 def signature_log_actions(actions):
-    """Releasing flagged signatures (campaigns.admin.release), as the page's history and the "Logs" report
-    say it: how many, never whose."""
+    """Releasing flagged signatures (campaigns.admin.release), erasing and exporting them
+    (campaigns.admin.audit), as the page's history and the "Logs" report say it: how many, never whose."""
 
     @actions.register_action(release.RELEASE_ACTION)
     class ReleaseSignatures(LogFormatter):
@@ -167,3 +167,25 @@ def signature_log_actions(actions):
             return ngettext(
                 "Released %(number)d flagged signature", "Released %(number)d flagged signatures", number
             ) % {"number": number}
+
+    @actions.register_action(audit.ERASE_ACTION)
+    class EraseSignatures(LogFormatter):
+        label = gettext_lazy("Erase signatures")
+
+        def format_message(self, log_entry):
+            number = log_entry.data.get("count", 0)
+            return ngettext(
+                "Erased %(number)d signature on request", "Erased %(number)d signatures on request", number
+            ) % {"number": number}
+
+    @actions.register_action(audit.EXPORT_ACTION)
+    class ExportSignatures(LogFormatter):
+        label = gettext_lazy("Export signatures")
+
+        def format_message(self, log_entry):
+            number = log_entry.data.get("count", 0)
+            return ngettext(
+                "Exported %(number)d signature (%(format)s)",
+                "Exported %(number)d signatures (%(format)s)",
+                number,
+            ) % {"number": number, "format": str(log_entry.data.get("format", "")).upper()}

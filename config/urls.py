@@ -10,6 +10,7 @@ from api import urls as api_urls
 from api import views as api_views
 from campaigns import urls as campaign_urls
 from campaigns.admin import chooser as campaign_chooser
+from integrity import public as integrity_public
 from search import views as search_views
 from updates import urls as updates_urls
 
@@ -38,6 +39,7 @@ urlpatterns += i18n_patterns(
     path("search/", search_views.search, name="search"),
     path("api/v1/", include(api_urls)),
     path("updates/", include(updates_urls)),
+    path("integrity/", integrity_public.explanation, name="integrity_explanation"),
     path("", include(campaign_urls)),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

@@ -1,10 +1,14 @@
 """The integrity rules' settings, which Signature managers edit in the admin (Settings → Signature integrity):
 no deploy to block a domain or tighten a rate. integrity.judge applies them to every signature; the trending
-sources (integrity.trends) read their thresholds here and record each alert as a TrendAlert."""
+sources (integrity.trends) read their thresholds here and record each alert as a TrendAlert.
+
+And the record of each invalidation run (Invalidation, run by integrity.invalidation): who, when, why, which
+signatures were described, how many were taken out and whether they were put back."""
 
 import re
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -260,3 +264,57 @@ class TrendAlert(models.Model):
         if self.dimension == self.Dimension.COUNTRY:
             return _("country %(name)s") % {"name": countries.name(self.value) or self.value}
         return f"{self.get_dimension_display()} {self.value}"
+
+
+class Invalidation(models.Model):
+    """One invalidation run: a Signature manager described a set of one campaign's signatures (`criteria`, as
+    integrity.forms.CriteriaForm cleaned them), saw how many and which (the preview), and ran it. The run takes
+    them out of the count in batches (integrity.invalidation), and can be cancelled between batches and
+    reinstated. Counts only: which signatures a run took is on the signatures (`invalidation_run`)."""
+
+    class State(models.TextChoices):
+        PREVIEWED = "previewed", _("Previewed, not run")
+        RUNNING = "running", _("Running")
+        CANCELLED = "cancelled", _("Canceled")
+        DONE = "done", _("Done")
+        REINSTATING = "reinstating", _("Being reinstated")
+        REINSTATED = "reinstated", _("Reinstated")
+
+    campaign_key = models.UUIDField(_("campaign"), editable=False)
+    reason = models.TextField(_("why"))
+    criteria = models.JSONField(_("which signatures"), default=dict)
+    # The highest signature id when the set was previewed: the run takes what the preview counted, not the
+    # signatures that arrived since and happen to match.
+    up_to = models.PositiveBigIntegerField(default=0, editable=False)
+    # The highest signature id a batch has looked at: the next batch starts after it, so a run over a large
+    # campaign reads each of its signatures once, not once per batch.
+    done_up_to = models.PositiveBigIntegerField(default=0, editable=False)
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.PREVIEWED)
+    matched = models.PositiveIntegerField(_("matched at preview"), default=0)
+    invalidated = models.PositiveIntegerField(_("invalidated"), default=0)
+    uncounted = models.PositiveIntegerField(_("taken off the count"), default=0)
+    reinstated = models.PositiveIntegerField(_("reinstated"), default=0)
+    recounted = models.PositiveIntegerField(_("counted again"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(_("previewed at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("run at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    reinstated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    reinstated_at = models.DateTimeField(_("reinstated at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invalidation")
+        verbose_name_plural = _("invalidations")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return _("Invalidation %(number)s") % {"number": self.pk}
+
+    @property
+    def busy(self):
+        """Its worker has batches to go: the progress page refreshes itself."""
+        return self.state in (self.State.RUNNING, self.State.REINSTATING)

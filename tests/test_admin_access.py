@@ -51,6 +51,7 @@ from wagtail_localize.operations import TranslationCreator
 
 from campaigns.models.signature import Signature
 from delivery.models import PetitionDocument
+from integrity.models import Invalidation
 from tests.builders import build_campaign, build_index, build_signature, build_site
 from updates.models import Delivery as UpdateDelivery
 from updates.models import Mailing, Update
@@ -149,6 +150,14 @@ def build_world():
             uploaded_by_user=superuser,
         ),
         "redirect": Redirect.objects.create(old_path="/old", redirect_link="https://example.org/"),
+        # A previewed invalidation run that would take the signer (integrity.views shows a sample of it).
+        "invalidation": Invalidation.objects.create(
+            campaign_key=campaign.translation_key,
+            criteria={"campaign": str(campaign.translation_key), "postal_code": "QF1*"},
+            reason="Test",
+            up_to=signature.pk,
+            matched=1,
+        ),
     }
 
 
@@ -193,6 +202,7 @@ def by_parameter(o):
         "doc_id": o["document"].pk,
         "uploaded_file_id": o["upload"].pk,
         "redirect_id": o["redirect"].pk,
+        "invalidation_id": o["invalidation"].pk,
         "update_id": o["update"].pk,
         "filter_spec": "original",
         "mode": "landing",
@@ -239,6 +249,7 @@ def by_url(o):
         "delivery_download": {"document_id": o["petition_document"].pk},
         "webhooks_endpoint_new_secret": {"pk": o["endpoint"].pk},
         "webhooks_delivery_retry": {"pk": o["webhook_delivery"].pk},
+        "integrity_invalidation_action": {"invalidation_id": o["invalidation"].pk, "action": "run"},
         # Views that address any model by app, name and id: the signature.
         "wagtailsettings:edit": {"pk": o["signature"].pk},
         "wagtailsettings:preview_on_edit": {"pk": o["signature"].pk},

@@ -41,6 +41,8 @@ from webhooks.models import (
     SIGNATURE_CREATED,
     SIGNATURE_ERASED,
     SIGNATURES_ANONYMISED,
+    SIGNATURES_INVALIDATED,
+    SIGNATURES_REINSTATED,
     SOURCE_TRENDING,
     Delivery,
     Endpoint,
@@ -161,12 +163,34 @@ def _on_trend_alert(alert, **kwargs):
     queue(SOURCE_TRENDING, f"campaign:{alert.campaign_key}", alert.campaign_key, payloads.trend(alert))
 
 
+def _on_invalidated(campaign_key, run, invalidated, uncounted, **kwargs):
+    data = {
+        "run": run,
+        "invalidated": invalidated,
+        "uncounted": uncounted,
+        "petition": payloads.petition(campaign_key),
+    }
+    queue(SIGNATURES_INVALIDATED, f"campaign:{campaign_key}", campaign_key, data)
+
+
+def _on_reinstated(campaign_key, run, reinstated, counted, **kwargs):
+    data = {
+        "run": run,
+        "reinstated": reinstated,
+        "counted": counted,
+        "petition": payloads.petition(campaign_key),
+    }
+    queue(SIGNATURES_REINSTATED, f"campaign:{campaign_key}", campaign_key, data)
+
+
 def connect():
     events.signed.connect(_on_signed, dispatch_uid="webhooks-signed")
     events.confirmed.connect(_on_confirmed, dispatch_uid="webhooks-confirmed")
     events.erased.connect(_on_erased, dispatch_uid="webhooks-erased")
     events.anonymised.connect(_on_anonymised, dispatch_uid="webhooks-anonymised")
     trends.trend_alert.connect(_on_trend_alert, dispatch_uid="webhooks-trend-alert")
+    events.invalidated.connect(_on_invalidated, dispatch_uid="webhooks-invalidated")
+    events.reinstated.connect(_on_reinstated, dispatch_uid="webhooks-reinstated")
     post_save.connect(_forget_subscribers, sender=Endpoint, dispatch_uid="webhooks-endpoint-saved")
     post_delete.connect(_forget_subscribers, sender=Endpoint, dispatch_uid="webhooks-endpoint-deleted")
 

@@ -22,12 +22,16 @@ SIGNATURE_CONFIRMED = "signature.confirmed"
 SIGNATURE_ERASED = "signature.erased"
 SIGNATURES_ANONYMISED = "signatures.anonymised"
 SOURCE_TRENDING = "source.trending"  # integrity.trends' `trend_alert`
+SIGNATURES_INVALIDATED = "signatures.invalidated"
+SIGNATURES_REINSTATED = "signatures.reinstated"
 EVENTS = {
     SIGNATURE_CREATED: _("Signed (not yet confirmed)"),
     SIGNATURE_CONFIRMED: _("Confirmed by email"),
     SIGNATURE_ERASED: _("Erased: forget this person"),
     SIGNATURES_ANONYMISED: _("Anonymised: delete their details"),
     SOURCE_TRENDING: _("A source is trending"),
+    SIGNATURES_INVALIDATED: _("Invalidated: taken out of the count after review"),
+    SIGNATURES_REINSTATED: _("Reinstated: an invalidation undone"),
 }
 # When each is sent, for the endpoint form: which one a CRM wants depends on it.
 EVENT_DETAILS = {
@@ -41,6 +45,10 @@ EVENT_DETAILS = {
         "sent when one network, email domain, country, referring site or utm_source brought a campaign far "
         "more of its signatures in an hour than usual (no signer's details)"
     ),
+    SIGNATURES_INVALIDATED: _(
+        "sent once per invalidation run, when a Signature manager's run ends: the campaign and how many"
+    ),
+    SIGNATURES_REINSTATED: _("sent once per invalidation run undone: the campaign and how many are back"),
 }
 
 

@@ -29,7 +29,12 @@ class ReleaseView(SignatureAdminMixin, TemplateView):
     template_name = "campaigns/admin/release.html"
 
     def held(self):
-        held = Signature.objects.filter(quarantine.HELD).select_related("page").order_by("flagged_at", "pk")
+        # An invalidated one is not offered: releasing it would not count it (campaigns.quarantine).
+        held = (
+            Signature.objects.filter(quarantine.HELD, invalidated_at__isnull=True)
+            .select_related("page")
+            .order_by("flagged_at", "pk")
+        )
         campaign = self.request.GET.get("campaign", "")
         if campaign and campaign in {str(key) for key in CampaignPage.by_campaign_key()}:
             held = held.filter(campaign_key=campaign)

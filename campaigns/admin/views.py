@@ -22,6 +22,7 @@ from wagtail.contrib.forms import views as wagtail_forms_views
 from wagtail_modeladmin.views import HistoryView, IndexView, InspectView
 
 from campaigns import milestones, privacy, reports
+from campaigns.admin import audit
 from campaigns.admin.exports import SignatureExport, export_filename
 from campaigns.admin.filters import CampaignFilter, ListingQuery
 from campaigns.formfields import SignerEmailField
@@ -63,6 +64,9 @@ class SignatureIndexView(IndexView):
     def as_spreadsheet(self, queryset, spreadsheet_format):
         export = SignatureExport(queryset)
         filename = export_filename(self.request.GET.get(CampaignFilter.parameter_name))
+        audit.log_per_campaign(
+            audit.EXPORT_ACTION, audit.per_campaign(queryset), self.request.user, format=spreadsheet_format
+        )
         if spreadsheet_format == self.FORMAT_CSV:
             return export.csv_response(filename)
         return export.xlsx_response(filename)
@@ -144,7 +148,9 @@ class ForgetPersonView(SignatureAdminMixin, TemplateView):
             return self.render_to_response(self.get_context_data(form=form))
         email = form.cleaned_data["email"]
         if "confirm" in request.POST:
+            counts = audit.per_campaign(Signature.objects.filter(email_normalised=normalise_email(email)))
             erased = privacy.forget_person(email)
+            audit.log_per_campaign(audit.ERASE_ACTION, counts, request.user, on_request=True)
             messages.success(
                 request,
                 ngettext("%(count)d signature was erased.", "%(count)d signatures were erased.", erased)
@@ -228,7 +234,9 @@ class SubmissionsDeleteView(wagtail_forms_views.DeleteSubmissionsView):
     def handle_delete(self, submissions):
         if not self.is_petition:
             return super().handle_delete(submissions)
+        counts = audit.per_campaign(submissions)
         erased = privacy.erase_signatures(submissions)
+        audit.log_per_campaign(audit.ERASE_ACTION, counts, self.request.user, on_request=True)
         messages.success(
             self.request,
             ngettext("One submission has been deleted.", "%(count)d submissions have been deleted.", erased)

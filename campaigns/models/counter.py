@@ -1,6 +1,7 @@
 """The public count: a few counter rows per campaign, kept by the database itself (campaigns/counting.py) and
-summed on read; reconciling them with the rows; and the tally of signatures deleted unconfirmed, which the
-confirmation rate still counts."""
+summed on read; reconciling them with the rows; and the tallies of signatures whose rows are gone: deleted
+unconfirmed (the confirmation rate still counts them) and erased on request (the public integrity report says
+how many, integrity.report)."""
 
 from django.db import models, transaction
 from django.db.models import Count, F, Sum
@@ -106,6 +107,32 @@ def deleted_unconfirmed_counts(campaign_keys):
     """{campaign key: signatures deleted unconfirmed} for the given campaigns (one query)."""
     return dict(
         UnconfirmedDeleted.objects.filter(campaign_key__in=campaign_keys).values_list("campaign_key", "count")
+    )
+
+
+class ErasedOnRequest(models.Model):
+    """How many signatures of a campaign were erased on request (a person forgotten, or a Signature manager's
+    deletion: campaigns.privacy.erase_signatures): the rows are gone, the public integrity report still says
+    how many went. A number only, never whose."""
+
+    campaign_key = models.UUIDField(unique=True, editable=False)
+    count = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.campaign_key}: {self.count}"
+
+
+def add_erased_on_request(counts):
+    """Add {campaign key: number erased on request} to the tallies (inside the erasing transaction)."""
+    for campaign_key, number in counts.items():
+        tally, _created = ErasedOnRequest.objects.get_or_create(campaign_key=campaign_key)
+        ErasedOnRequest.objects.filter(pk=tally.pk).update(count=F("count") + number)
+
+
+def erased_on_request_counts(campaign_keys):
+    """{campaign key: signatures erased on request} for the given campaigns (one query)."""
+    return dict(
+        ErasedOnRequest.objects.filter(campaign_key__in=campaign_keys).values_list("campaign_key", "count")
     )
 
 

@@ -91,6 +91,11 @@ class Signature(AbstractFormSubmission):
     # (integrity.trends): a keyed hash (HMAC with SECRET_KEY) set by the integrity judge, never the address,
     # which cannot be read back from it. Blank when no judge set it, and once anonymised.
     network_hash = models.CharField(_("network pseudonym"), max_length=16, blank=True, editable=False)
+    # Invalidation (campaigns.quarantine.invalidate): a Signature manager took it out of the count with a run
+    # of integrity's invalidations, whose id `invalidation_run` holds (no foreign key: campaigns knows nothing
+    # of integrity). An invalidated signature never counts until reinstated, whatever else is true of it.
+    invalidated_at = models.DateTimeField(_("invalidated at"), null=True, blank=True, editable=False)
+    invalidation_run = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
     repeat_notice_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     anonymised_at = models.DateTimeField(_("personal data deleted at"), null=True, blank=True)
     # Made up by the demo loader (home.demo.signatures) so a newcomer sees a living campaign; the command
@@ -127,6 +132,13 @@ class Signature(AbstractFormSubmission):
                 condition=Q(flagged_at__isnull=False, released_at__isnull=True),
                 name="signature_held_idx",
             ),
+            # The invalidated signatures of a run (reinstating it) and of a campaign (the public integrity
+            # report's count). Partial, like the one above.
+            models.Index(
+                fields=["campaign_key", "invalidation_run"],
+                condition=Q(invalidated_at__isnull=False),
+                name="signature_invalidated_idx",
+            ),
         ]
 
     def __str__(self):
@@ -138,6 +150,11 @@ class Signature(AbstractFormSubmission):
     def held(self):
         """Flagged by an integrity rule and not released: it does not count, whatever else is true of it."""
         return self.flagged_at is not None and self.released_at is None
+
+    @property
+    def invalidated(self):
+        """Taken out of the count by a Signature manager's invalidation run, and not reinstated."""
+        return self.invalidated_at is not None
 
     @property
     def awaits_confirmation(self):

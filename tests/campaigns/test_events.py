@@ -29,6 +29,11 @@ SUBSCRIBERS = {
         "delivery.documents._forget_documents",
         "webhooks.delivery._on_anonymised",
     ],
+    "invalidated": [
+        "campaigns.social_proof.forget_latest_signers",
+        "webhooks.delivery._on_invalidated",
+    ],
+    "reinstated": ["webhooks.delivery._on_reinstated"],
 }
 
 
