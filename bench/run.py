@@ -36,6 +36,8 @@ DATABASE = "campaigns_bench"
 SERVER = "postgres://postgres@127.0.0.1:5432"
 REDIS = "redis://127.0.0.1:6379/13"
 RESULTS = ROOT / "bench" / "results" / "latest.md"
+# `--only integrity`: the integrity rules' cost alone, in a few minutes, kept apart from the whole run's table.
+INTEGRITY_RESULTS = ROOT / "bench" / "results" / "integrity.md"
 
 
 def environment(args):
@@ -188,6 +190,12 @@ def main():
         help="instead: two app machines behind HAProxy, a machine killed, Redis and PostgreSQL failing under "
         "load (bench/cluster.py; its own options follow, e.g. --scenario machine)",
     )
+    parser.add_argument(
+        "--only",
+        choices=["integrity"],
+        help="just one part: 'integrity', signing with the integrity rules on against off (a few minutes; "
+        "writes bench/results/integrity.md)",
+    )
     args, rest = parser.parse_known_args()
     if args.cluster:
         from bench import cluster
@@ -208,6 +216,15 @@ def main():
     django.setup()
     ring = load_content()
 
+    if args.only == "integrity":
+        with Gunicorn(env, PORT, args.workers) as server:
+            bench = Bench(args, server)
+            scenarios.integrity_only(bench, ring)
+        report = scenarios.report(bench)
+        INTEGRITY_RESULTS.write_text(report)
+        print("\n" + report)
+        print(f"Written to {INTEGRITY_RESULTS.relative_to(ROOT)}")
+        return
     with tempfile.TemporaryDirectory(prefix="campaigns-bench-") as folder:
         print(f"Generating the stock Wagtail site and the bare Django project under {folder}…", flush=True)
         page = {

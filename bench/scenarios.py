@@ -288,6 +288,13 @@ INTEGRITY_OFF = {
 }
 
 
+def integrity_only(bench, ring):
+    """`make bench ARGS="--only integrity"`: the integrity rules' cost alone, no baselines (the ratio is of
+    this site with the rules on to itself with them off)."""
+    print("\nThe integrity rules' cost: no-JS signing with them on and off, alternated", flush=True)
+    _integrity_cost(bench, ring, ring.url, bench.args.runs)
+
+
 def _integrity_cost(bench, ring, page, runs):
     """The integrity rules' cost (issue 23: at most 10 % of signing's rate): no-JS signing (the Ring petition as
     configured) with the rules on as shipped and with every rule off, alternated (on, off, on, off…: `runs`
