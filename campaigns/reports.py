@@ -2,6 +2,11 @@
 
 These are aggregate queries over the signature table (COUNT … GROUP BY). That is fine for an admin page
 opened now and then; the public pages read the stored count (`signatures.signature_count`) instead.
+
+Signatures held by an integrity rule and those a Signature manager invalidated (campaigns.quarantine) are
+totals of their own, `held` and `invalidated`: the signatures, confirmations, newsletter sign-ups, last day
+and breakdowns are the ordinary signatures only, so a bot's thousands never read as people who signed. (The
+personal data deleted counts every row: it is about what is stored.)
 """
 
 from dataclasses import dataclass, field
@@ -17,10 +22,15 @@ from django_countries import countries
 from campaigns.models.counter import deleted_unconfirmed_counts, signature_count, stored_counts
 from campaigns.models.pages import CampaignPage
 from campaigns.models.signature import Signature
+from campaigns.quarantine import HELD, INVALIDATED, KEPT_OUT
 
 # Signatures that were mailed a confirmation link: those waiting (with a key) and those confirmed (an
 # anonymised one has lost its key but keeps its confirmation time).
 ASKED_TO_CONFIRM = Q(confirmation_key__isnull=False) | Q(confirmed_at__isnull=False)
+# Neither held by a rule nor invalidated: what the totals and breakdowns count as signatures. A held signature
+# that is invalidated too is an invalidated one.
+ORDINARY = ~KEPT_OUT
+HELD_ONLY = HELD & ~INVALIDATED
 
 # The chart's drawing area, in SVG user units (the SVG scales to its container).
 CHART_WIDTH = 720
@@ -69,7 +79,9 @@ class ConfirmationRate:
 
 @dataclass
 class CampaignSummary(ConfirmationRate):
-    total: int
+    total: int  # ordinary signatures (ORDINARY), as everything below but `anonymised`, `held`, `invalidated`
+    held: int  # held by an integrity rule, not released
+    invalidated: int  # taken out by an invalidation run
     confirmed: int
     counted: int
     public_count: int
@@ -92,9 +104,11 @@ class CampaignRow(ConfirmationRate):
 
     page: CampaignPage  # the locale variant that names the campaign (CampaignPage.by_campaign_key)
     count: int  # the public count
-    last_day: int  # signatures stored in the last 24 hours, counted or not
+    last_day: int  # ordinary signatures stored in the last 24 hours, counted or not
     asked_to_confirm: int  # signatures that were mailed a confirmation link, kept or deleted unconfirmed
     confirmed: int
+    held: int = 0  # held by an integrity rule, not released
+    invalidated: int = 0  # taken out by an invalidation run
 
     @property
     def goal(self):
@@ -118,9 +132,11 @@ def campaign_overview(open_only=False, now=None):
         for row in Signature.objects.filter(campaign_key__in=list(campaigns))
         .values("campaign_key")
         .annotate(
-            last_day=Count("pk", filter=Q(submit_time__gte=now - timedelta(hours=24))),
-            asked=Count("pk", filter=ASKED_TO_CONFIRM),
-            confirmed=Count("pk", filter=Q(confirmed_at__isnull=False)),
+            last_day=Count("pk", filter=ORDINARY & Q(submit_time__gte=now - timedelta(hours=24))),
+            asked=Count("pk", filter=ORDINARY & ASKED_TO_CONFIRM),
+            confirmed=Count("pk", filter=ORDINARY & Q(confirmed_at__isnull=False)),
+            held=Count("pk", filter=HELD_ONLY),
+            invalidated=Count("pk", filter=INVALIDATED),
         )
         .order_by()
     }
@@ -135,6 +151,8 @@ def campaign_overview(open_only=False, now=None):
                 last_day=found.get("last_day", 0),
                 asked_to_confirm=found.get("asked", 0) + deleted.get(key, 0),
                 confirmed=found.get("confirmed", 0),
+                held=found.get("held", 0),
+                invalidated=found.get("invalidated", 0),
             )
         )
     return sorted(rows, key=lambda row: row.page.title)
@@ -142,15 +160,18 @@ def campaign_overview(open_only=False, now=None):
 
 def campaign_summary(campaign_key):
     """Totals and breakdowns of one campaign's signatures, across all its locale variants."""
-    signatures = Signature.objects.filter(campaign_key=campaign_key).order_by()
-    totals = signatures.aggregate(
-        total=Count("pk"),
-        confirmed=Count("pk", filter=Q(confirmed_at__isnull=False)),
+    every = Signature.objects.filter(campaign_key=campaign_key).order_by()
+    totals = every.aggregate(
+        total=Count("pk", filter=ORDINARY),
+        held=Count("pk", filter=HELD_ONLY),
+        invalidated=Count("pk", filter=INVALIDATED),
+        confirmed=Count("pk", filter=ORDINARY & Q(confirmed_at__isnull=False)),
         counted=Count("pk", filter=Q(counted=True)),
         anonymised=Count("pk", filter=Q(anonymised_at__isnull=False)),
-        newsletter=Count("pk", filter=Q(newsletter_opt_in=True)),
-        asked_to_confirm=Count("pk", filter=ASKED_TO_CONFIRM),
+        newsletter=Count("pk", filter=ORDINARY & Q(newsletter_opt_in=True)),
+        asked_to_confirm=Count("pk", filter=ORDINARY & ASKED_TO_CONFIRM),
     )
+    signatures = every.filter(ORDINARY)  # the breakdowns
     totals["asked_to_confirm"] += deleted_unconfirmed_counts([campaign_key]).get(campaign_key, 0)
     language_names = dict(settings.LANGUAGES)
     per_locale = [

@@ -23,9 +23,13 @@ RULES = (
 _DOMAIN_GLOB = re.compile(r"^[a-z0-9*?.-]+$")
 _TEXT_GLOB = re.compile(r"^[\w*?.' -]+$")
 _WILDCARDS = set("*?. -")
+# A network's pseudonym as a trend alert shows it ("network 7f3a9c…"): the first characters of
+# Signature.network_hash, hexadecimal, enough of them to name one network among a campaign's.
+_NETWORK = re.compile(r"^[0-9a-f]{6,16}$")
 
 # The criteria besides the campaign; one at least must be given.
 NARROWING = (
+    "network",
     "email_domain",
     "country",
     "name",
@@ -51,6 +55,15 @@ def _only_wildcards(pattern):
 
 class CriteriaForm(forms.Form):
     campaign = forms.ChoiceField(label=_("Campaign"))
+    network = forms.CharField(
+        label=_("Network"),
+        required=False,
+        max_length=20,
+        help_text=_(
+            "The pseudonym of the signers' network, as a trending source shows it: '7f3a9c', at least 6 "
+            "characters."
+        ),
+    )
     email_domain = forms.CharField(
         label=_("Email domain"),
         required=False,
@@ -100,6 +113,19 @@ class CriteriaForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["campaign"].choices = _campaign_choices()
         self.fields["rule"].choices = [("", "---------")] + [(rule, rule_label(rule)) for rule in RULES]
+
+    def clean_network(self):
+        # As copied from an alert: "network 7f3a9c…" or "7f3a9c..." is taken for "7f3a9c".
+        pseudonym = self.cleaned_data["network"].strip().lower().removeprefix("network").strip()
+        pseudonym = pseudonym.rstrip(".…").strip()
+        if pseudonym and not _NETWORK.match(pseudonym):
+            raise ValidationError(
+                _(
+                    "Not a network pseudonym: type the 6 to 16 characters (digits and the letters a to f) a "
+                    "trending source shows, such as '7f3a9c'."
+                )
+            )
+        return pseudonym
 
     def clean_email_domain(self):
         pattern = self.cleaned_data["email_domain"].strip().lower().lstrip("@")

@@ -62,6 +62,9 @@ def matching(criteria, up_to=None):
     found = Signature.objects.filter(campaign_key=criteria["campaign"], invalidated_at__isnull=True)
     if up_to is not None:
         found = found.filter(pk__lte=up_to)
+    if criteria.get("network"):
+        # The pseudonym's first characters (integrity.judge.network_pseudonym), as an alert shows them.
+        found = found.filter(network_hash__startswith=criteria["network"])
     if criteria.get("email_domain"):
         # The domain part only: `[^@]` keeps a wildcard from reaching into the mailbox's name.
         found = found.filter(email_normalised__iregex="@" + glob_regex(criteria["email_domain"], "[^@]")[1:])

@@ -8,6 +8,7 @@ from django.utils import timezone
 from wagtail.admin.ui.components import Component
 
 from campaigns.models.pages import CampaignPage
+from campaigns.models.signature import RELEASE_SIGNATURES
 from integrity import trends
 from integrity.models import TrendAlert
 
@@ -21,6 +22,10 @@ class TrendingSourcesPanel(Component):
     template_name = "integrity/admin/trending_sources_panel.html"
     order = 60  # below the open campaigns (campaigns.admin.panels), above Wagtail's own panels
 
+    def __init__(self, can_invalidate=False):
+        # Whoever may run invalidations (integrity.views) gets a link from each alert to a prefilled one.
+        self.can_invalidate = can_invalidate
+
     def get_context_data(self, parent_context=None):
         alerts = list(TrendAlert.objects.filter(hour__gte=timezone.now() - RECENT)[:SHOWN])
         campaigns = CampaignPage.by_campaign_key({alert.campaign_key for alert in alerts})
@@ -31,6 +36,7 @@ class TrendingSourcesPanel(Component):
                 "share": floatformat(alert.share * 100, 0),
                 "usual_share": floatformat(alert.usual_share * 100, -1),
                 "signatures_url": trends.signatures_url(alert),
+                "invalidation_url": trends.invalidation_url(alert) if self.can_invalidate else None,
             }
             for alert in alerts
         ]
@@ -39,4 +45,4 @@ class TrendingSourcesPanel(Component):
 
 def add_panel(request, panels):
     if request.user.has_perm(VIEW_ALERTS):
-        panels.append(TrendingSourcesPanel())
+        panels.append(TrendingSourcesPanel(can_invalidate=request.user.has_perm(RELEASE_SIGNATURES)))

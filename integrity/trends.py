@@ -200,3 +200,27 @@ def signatures_url(alert):
     if alert.dimension == Dimension.COUNTRY:
         query["country"] = alert.value
     return reverse("campaigns_signature_modeladmin_index") + "?" + urlencode(query)
+
+
+# The invalidation criterion (integrity.forms.CriteriaForm) that names each dimension's value: a referring
+# site and a utm_source are both the form's "source".
+CRITERION = {
+    Dimension.NETWORK: "network",
+    Dimension.EMAIL_DOMAIN: "email_domain",
+    Dimension.COUNTRY: "country",
+    Dimension.REFERRER: "source",
+    Dimension.UTM_SOURCE: "source",
+}
+
+
+def invalidation_url(alert):
+    """The new-invalidation form, filled in with the alert's campaign, its hour (in the admin's time zone, as
+    the form reads it) and its source; nothing is taken before the manager previews and runs it."""
+    minute = "%Y-%m-%d %H:%M"
+    query = {
+        "campaign": str(alert.campaign_key),
+        "signed_after": timezone.localtime(alert.hour).strftime(minute),
+        "signed_before": timezone.localtime(alert.hour + HOUR).strftime(minute),
+        CRITERION[alert.dimension]: alert.value,
+    }
+    return reverse("integrity_invalidation_new") + "?" + urlencode(query)

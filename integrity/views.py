@@ -20,6 +20,9 @@ from integrity import invalidation as runs
 from integrity.forms import CriteriaForm
 from integrity.models import Invalidation
 
+# What a link may fill in on the new-invalidation form (integrity.trends.invalidation_url); the manager still
+# sends it, and only then is it validated.
+PREFILLED = ("campaign", "network", "email_domain", "country", "source", "signed_after", "signed_before")
 REFRESH_SECONDS = 2  # how often a running run's page reloads itself
 LISTED = 50
 
@@ -84,7 +87,7 @@ class NewInvalidationView(InvalidationAdminMixin, TemplateView):
     template_name = "integrity/admin/invalidation_new.html"
 
     def get(self, request):
-        initial = {"campaign": request.GET.get("campaign", "")}
+        initial = {name: request.GET[name] for name in PREFILLED if name in request.GET}
         return self.render_to_response(self.get_context_data(form=CriteriaForm(initial=initial)))
 
     def post(self, request):

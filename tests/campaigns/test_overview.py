@@ -1,5 +1,6 @@
 """Campaigns at a glance: the admin dashboard's open campaigns and the campaign summaries index."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -115,3 +116,34 @@ def test_summaries_index_shows_the_same_columns_for_every_campaign(admin_client,
     assert _cell(_row(content, ring), "confirmation-rate") == "100%"
     assert _cell(_row(content, closed), "closes") == "Closed"
     assert reverse("campaigns_signature_summary", args=[faces.pk]) in content
+
+
+def test_held_and_invalidated_signatures_are_counted_apart_not_as_signatures(admin_client, campaigns):
+    """A bot's signatures, held by a rule or invalidated by a run, are totals of their own: the last day, the
+    confirmation rate, the summary's signatures and its breakdowns are the people's."""
+    ring = campaigns[0]
+    now = timezone.now()
+    for hours in (1, 2):
+        build_signature(ring, country="GB", confirmed_at=now, submit_time=now - timedelta(hours=hours))
+    flagged = {"flagged_at": now, "flag_reasons": [{"rule": "network_rate", "reason": "too many"}]}
+    for _ in range(3):  # held, their links mailed and never clicked
+        build_signature(ring, country="RU", counted=False, submit_time=now - timedelta(hours=3), **flagged)
+    taken = {"invalidated_at": now, "invalidation_run": 1, "confirmed_at": now}
+    for _ in range(2):
+        build_signature(ring, country="RU", counted=False, submit_time=now - timedelta(days=3), **taken)
+    build_signature(ring, country="RU", counted=False, **flagged, **taken)  # held, then invalidated
+
+    row = _row(admin_client.get(DASHBOARD).content.decode(), ring)
+    assert (_cell(row, "held"), _cell(row, "invalidated")) == ("3", "3")
+    assert _cell(row, "last-day") == "2"
+    assert _cell(row, "confirmation-rate") == "100%"  # not 2 of the 5 asked, nor 5 of 8
+    assert _cell(row, "count") == "2 of 1,000"
+
+    summary = admin_client.get(reverse("campaigns_signature_summary", args=[ring.pk])).content.decode()
+    for name, number in (("total", 2), ("held", 3), ("invalidated", 3), ("confirmed", 2), ("counted", 2)):
+        assert f'data-summary="{name}">{number}<' in summary, name
+    assert 'data-country="RU"' not in summary and 'data-country="GB"' in summary
+    # The table under the chart: the two people's days only, not the day three days ago of the invalidated.
+    days = re.findall(r'<tr data-day="([^"]+)"><td>[^<]*</td><td>(\d+)</td></tr>', summary)
+    assert sum(int(count) for _day, count in days) == 2
+    assert (now - timedelta(days=3)).strftime("%Y-%m-%d") not in dict(days)

@@ -18,24 +18,38 @@ What holds at the end:
   A bot signature none of them catches is a new, real Gmail mailbox's first signature within its network's
   allowance: indistinguishable from a person, and counted at most once per mailbox (the test asserts exactly
   that, and that there are at most as many as the bot's mailboxes);
-- the stored count equals the counted rows, and `reconcile_counts` finds nothing to correct.
-The trending alert (point 7's "fires once") is another helper's work, not asserted here.
+- the stored count equals the counted rows, and `reconcile_counts` finds nothing to correct;
+- the trending job, run for the hour at its end against the campaign's believable week before (people from
+  their own networks, Gmail and GB as usual as they are), reports each of the bot's four networks once, and
+  nothing else: not the visitors' networks, nor Gmail or GB, whose shares are not three times their usual
+  ones; run again, it reports nothing new;
+- an invalidation run for each alert, opened from its link (the network's pseudonym, the hour), takes every
+  signature of the bot's networks, the counted ones it escaped the rules with among them: the count is then
+  the week's people and the visitors, the stored count equals the counted rows and reconcile agrees.
+The run starts at least a minute and a half before an hour's end (the test waits for the next hour
+otherwise), so its signatures fall in one hour, which the trending job judges as a whole.
 """
 
+import hashlib
 import random
 import re
 import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import urlencode
+from datetime import UTC, timedelta
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
+from django.utils import timezone
 
 from campaigns.models.counter import reconcile_counts, signature_count
 from campaigns.models.signature import Signature
-from integrity import rules
-from tests.builders import build_campaign, build_index, build_site
+from integrity import invalidation as runs
+from integrity import rules, trends
+from integrity.forms import CriteriaForm
+from integrity.models import Invalidation, TrendAlert
+from tests.builders import build_campaign, build_index, build_signature, build_site
 from tests.services import HOST, collectstatic, production_env, request, running_app
 
 pytestmark = [
@@ -59,6 +73,12 @@ VISITORS = 50
 SCRIPTED_BROWSERS = 100  # a headless browser's signatures: each from a network of its own, the token fetched
 VISITOR_PAUSE = (3.5, 6.0)  # seconds a person takes to fill in the form, from its coming into view
 ORIGIN = f"https://{HOST}"
+# The campaign's week before: a signature every half hour, three from each network, as usual a mix of domains
+# and countries (Gmail 40%, GB 60%) and of a newsletter's and a news site's links.
+HISTORY = 300
+HISTORY_DOMAINS = ("gmail.com", "example.org", "gmail.com", "posteo.de", "web.de")
+HISTORY_COUNTRIES = ("GB", "DE", "GB", "FR", "GB")
+RUN_MARGIN = 90  # seconds the run may take and still end in the hour it started in
 
 
 @pytest.fixture(scope="module")
@@ -110,9 +130,35 @@ def signer(email, n):
     return {"first_name": f"Signer{n}", "last_name": "Example", "email": email, "country": "GB"}
 
 
+def build_history(campaign):
+    """The campaign's week before the run (see HISTORY); returns the last of its signatures' ids."""
+    now = timezone.now()
+    for n in range(HISTORY):
+        source = [{"utm_source": "newsletter"}, {"referrer_host": "news.example"}, {}, {}][n % 4]
+        last = build_signature(
+            campaign,
+            email=f"past.signer{n}@{HISTORY_DOMAINS[n % len(HISTORY_DOMAINS)]}",
+            country=HISTORY_COUNTRIES[n % len(HISTORY_COUNTRIES)],
+            source=source,
+            network_hash=hashlib.sha256(f"network {n // 3}".encode()).hexdigest()[:16],
+            submit_time=now - timedelta(hours=2, minutes=30 * n),
+        )
+    return last.pk
+
+
+def wait_for_room_in_the_hour():
+    """If the run could cross an hour's end, start it when the next hour begins."""
+    now = timezone.now().astimezone(UTC)
+    left = 3600 - now.minute * 60 - now.second
+    if left < RUN_MARGIN:
+        time.sleep(left + 1)
+
+
 def test_a_bot_is_held_and_every_visitor_counts(app, integrity_rates):
     port = app
     campaign = build_campaign(build_index(build_site()), confirmation_required=False)
+    history_last = build_history(campaign)
+    wait_for_room_in_the_hour()
     path = campaign.url
     page = request(port, path, headers={"X-Forwarded-For": "192.0.2.200"}).text
     token_path = re.search(r'data-form-shown-url="([^"]+)"', page).group(1)
@@ -198,9 +244,9 @@ def test_a_bot_is_held_and_every_visitor_counts(app, integrity_rates):
     } == {(False, ("filled_too_fast",))}
 
     bots = list(
-        Signature.objects.exclude(email__in=visitor_emails + scripted_emails).values(
-            "email", "counted", "flag_reasons"
-        )
+        Signature.objects.filter(pk__gt=history_last)
+        .exclude(email__in=visitor_emails + scripted_emails)
+        .values("email", "counted", "flag_reasons", "network_hash")
     )
     # One row per address the database calls new (the same spelling twice is one signature).
     assert len(bots) == len(set(bot_sent))
@@ -224,8 +270,42 @@ def test_a_bot_is_held_and_every_visitor_counts(app, integrity_rates):
     assert len(mailboxes) == len(set(mailboxes)) <= BOT_MAILBOXES
 
     counted = Signature.objects.filter(counted=True).count()
-    assert counted == VISITORS + len(escaped)
+    assert counted == HISTORY + VISITORS + len(escaped)
     assert signature_count(campaign.translation_key) == counted
+    assert reconcile_counts() == {}
+
+    # The trending job at the end of the run's hour: the bot's four networks, once each, and nothing else.
+    run_times = Signature.objects.filter(pk__gt=history_last).values_list("submit_time", flat=True)
+    [hour] = {when.astimezone(UTC).replace(minute=0, second=0, microsecond=0) for when in run_times}
+    bot_networks = {row["network_hash"] for row in bots}
+    assert len(bot_networks) == len(BOT_NETWORKS) and "" not in bot_networks
+    alerts = trends.detect(now=hour + trends.HOUR)
+    assert sorted((alert.dimension, alert.value) for alert in alerts) == sorted(
+        ("network", network) for network in bot_networks
+    )
+    assert {alert.hour for alert in alerts} == {hour}
+    assert trends.detect(now=hour + trends.HOUR) == []
+    assert TrendAlert.objects.count() == len(BOT_NETWORKS)
+
+    # Each alert's link opens an invalidation of its network in its hour; sent as it is, with a reason, and
+    # run, it takes every signature of that network, counted or held.
+    taken = uncounted = 0
+    for alert in alerts:
+        prefilled = parse_qs(urlsplit(trends.invalidation_url(alert)).query)
+        form = CriteriaForm({name: values[0] for name, values in prefilled.items()} | {"reason": "A bot"})
+        assert form.is_valid(), form.errors
+        assert form.cleaned_data["network"] == alert.value
+        invalidation = runs.preview(form.criteria(), form.cleaned_data["reason"], None)
+        assert invalidation.matched == alert.count
+        assert runs.run(invalidation, None)  # the batches run as the worker would (the immediate backend)
+        invalidation.refresh_from_db()
+        assert (invalidation.state, invalidation.invalidated) == (Invalidation.State.DONE, alert.count)
+        taken += invalidation.invalidated
+        uncounted += invalidation.uncounted
+    assert taken == len(bots) and uncounted == len(escaped)
+    still_counted = Signature.objects.filter(counted=True)
+    assert still_counted.filter(pk__gt=history_last).count() == VISITORS
+    assert signature_count(campaign.translation_key) == still_counted.count() == HISTORY + VISITORS
     assert reconcile_counts() == {}
     print(
         f"\n{BOT_SIGNATURES} bot posts, {SCRIPTED_BROWSERS} scripted browsers and {VISITORS} visitors in "

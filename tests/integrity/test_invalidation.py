@@ -194,6 +194,8 @@ def test_a_cancelled_run_stops_between_batches_and_keeps_what_it_took(
             "later than",
         ),
         ({"rule": "robots"}, "rule", "Select a valid choice"),
+        ({"network": "7f3a9"}, "network", "Not a network pseudonym"),
+        ({"network": "7f3a9z"}, "network", "Not a network pseudonym"),
         ({"campaign": "not-a-campaign", "country": "FR"}, "campaign", "Select a valid choice"),
     ],
 )
@@ -242,6 +244,34 @@ def test_each_criterion_narrows_the_set(campaign):
     assert list(runs.matching({"campaign": key, "rule": "disposable_domain"})) == [flagged]
     assert count(rule="network_rate") == 0
     assert count(signed_after=timezone.now().isoformat()) == 0
+
+
+def test_a_run_by_network_takes_exactly_that_networks_signatures(client, campaign):
+    """The pseudonym as a trending source shows it ("network 7f3a9c…"): its rows, and no other network's,
+    whatever their domains, countries or times."""
+    network = [
+        build_signature(campaign, email=f"n{n}@example.org", network_hash="7f3a9c0011223344")
+        for n in range(4)
+    ]
+    network.append(
+        build_signature(campaign, email="x@gmail.com", country="FR", network_hash="7f3a9c0011223344")
+    )
+    build_signature(campaign, email="near@example.org", network_hash="7f3a9d0011223344")  # one hex digit off
+    build_signature(campaign, email="other@example.org", network_hash="0011223344556677")
+    build_signature(campaign, email="none@example.org", network_hash="")  # signed before pseudonyms
+    log_in(client, "Signature managers")
+
+    response = describe(client, campaign, network=" Network 7F3A9C… ")
+
+    invalidation = Invalidation.objects.get()
+    assert response.status_code == 302 and invalidation.criteria["network"] == "7f3a9c"
+    assert invalidation.matched == 5
+    preview = client.get(response["Location"]).content.decode()
+    assert "7f3a9c" in preview and "n…@example.org" in preview and "near" not in preview
+    act(client, invalidation, "run")
+    taken = set(Signature.objects.filter(invalidated_at__isnull=False).values_list("pk", flat=True))
+    assert taken == {signature.pk for signature in network}
+    assert signature_count(campaign.translation_key) == 3 and reconcile_counts() == {}
 
 
 NEW_URLS = ("integrity_invalidations", "integrity_invalidation_new")

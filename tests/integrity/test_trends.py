@@ -2,25 +2,29 @@
 signatures, is reported once to the Signature managers (the dashboard, a mail each, the audit log) and to
 webhooks; a normal hour reports nothing; Editors never see it; the hourly job run again reports nothing new."""
 
+import html
 import io
 import json
 import re
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import ModelLogEntry
 from wagtail.users.models import UserProfile
 
 from campaigns import privacy
 from campaigns.models.signature import Signature
 from integrity import judge, trends
-from integrity.models import IntegritySettings, TrendAlert
+from integrity.invalidation import matching
+from integrity.models import IntegritySettings, Invalidation, TrendAlert
 from tests.builders import build_campaign, build_index, build_signature, build_site, log_in
 from tests.campaigns.conftest import ORIGIN
 from tests.webhooks.conftest import Receiver
@@ -28,6 +32,7 @@ from webhooks.models import SOURCE_TRENDING, Delivery, Endpoint
 
 pytestmark = pytest.mark.django_db
 
+HOUR = trends.HOUR
 FLOOD = "f100d0c0ffee0001"  # the network pseudonym the flood comes from
 DOMAINS = ("example.org", "example.org", "example.org", "gmail.com", "posteo.de")
 COUNTRIES = ("GB", "GB", "DE", "FR")
@@ -183,6 +188,79 @@ def test_the_managers_thresholds_decide(campaign, history, hour, manager, django
     settings.save()
     detect_trends(django_capture_on_commit_callbacks)
     assert TrendAlert.objects.get().value == FLOOD
+
+
+def test_an_alert_opens_an_invalidation_of_its_source_in_its_hour(
+    client, campaign, history, hour, manager, django_capture_on_commit_callbacks
+):
+    flooded_hour(campaign, hour)
+    signed(campaign, hour + HOUR, 999, network=FLOOD)  # the same network, the hour after: not in the alert
+    detect_trends(django_capture_on_commit_callbacks)
+    [alert] = TrendAlert.objects.all()
+
+    dashboard = log_in(client, "Signature managers").get("/admin/").content.decode()
+    [link] = re.findall(
+        r'<a href="([^"]+)" data-invalidate-source>Invalidate signatures from this source…', dashboard
+    )
+    form = client.get(html.unescape(link)).context["form"]
+
+    # The form comes filled in: the campaign, the hour, the network; nothing is taken until it is sent.
+    assert form.initial["campaign"] == str(campaign.translation_key)
+    assert form.initial["network"] == FLOOD
+    assert (form.initial["signed_after"], form.initial["signed_before"]) == (
+        timezone.localtime(hour).strftime("%Y-%m-%d %H:%M"),
+        timezone.localtime(hour + HOUR).strftime("%Y-%m-%d %H:%M"),
+    )
+    assert not Invalidation.objects.exists()
+    # Sent as it is, with a reason: it names the flood's 30 signatures of that hour, none other.
+    client.post(reverse("integrity_invalidation_new"), {**form.initial, "reason": "One network, one hour"})
+    invalidation = Invalidation.objects.get()
+    assert invalidation.matched == alert.count == 30
+    assert set(
+        matching(invalidation.criteria, invalidation.up_to).values_list("network_hash", flat=True)
+    ) == {FLOOD}
+
+
+@pytest.mark.parametrize(
+    ("dimension", "value", "field"),
+    [
+        ("email_domain", "botfarm.example", "email_domain"),
+        ("country", "FR", "country"),
+        ("referrer", "spam.example", "source"),
+        ("utm_source", "bots", "source"),
+    ],
+)
+def test_an_alert_of_each_kind_fills_in_the_criterion_that_names_it(campaign, hour, dimension, value, field):
+    alert = TrendAlert.objects.create(
+        campaign_key=campaign.translation_key,
+        dimension=dimension,
+        value=value,
+        hour=hour,
+        count=30,
+        total=40,
+        share=0.75,
+        usual_share=0,
+    )
+    query = parse_qs(urlsplit(trends.invalidation_url(alert)).query)
+    assert query[field] == [value]
+    assert query["campaign"] == [str(campaign.translation_key)] and "signed_after" in query
+
+
+def test_a_manager_who_may_not_invalidate_sees_the_alert_without_the_link(
+    client, campaign, history, hour, django_capture_on_commit_callbacks
+):
+    flooded_hour(campaign, hour)
+    detect_trends(django_capture_on_commit_callbacks)
+    user = get_user_model().objects.create_user("watcher", password="pw")
+    user.user_permissions.add(
+        Permission.objects.get(codename="access_admin"), Permission.objects.get(codename="view_trendalert")
+    )
+    client.force_login(user)
+
+    dashboard = client.get("/admin/").content.decode()
+
+    assert f'data-trend-alert="network:{FLOOD}"' in dashboard
+    assert "Invalidate signatures from this source" not in dashboard
 
 
 @pytest.mark.parametrize("group", ["Editors", "Translators"])
