@@ -36,7 +36,9 @@ def mail_manager(context, alert_id, user_id):
     if alert is None or user is None:  # the alert deleted, the manager left the group meanwhile
         return
     campaign = CampaignPage.by_campaign_key([alert.campaign_key]).get(alert.campaign_key)
-    language = UserProfile.get_for_user(user).get_preferred_language()
+    # The manager's own choice, else the site's default: never the language this process happens to have
+    # active (Wagtail's get_preferred_language falls back to it, which in a worker is the last task's).
+    language = UserProfile.get_for_user(user).preferred_language or settings.LANGUAGE_CODE
     hour = timezone.localtime(alert.hour)
     with translation.override(language):
         values = {

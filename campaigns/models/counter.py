@@ -129,13 +129,6 @@ def add_erased_on_request(counts):
         ErasedOnRequest.objects.filter(pk=tally.pk).update(count=F("count") + number)
 
 
-def erased_on_request_counts(campaign_keys):
-    """{campaign key: signatures erased on request} for the given campaigns (one query)."""
-    return dict(
-        ErasedOnRequest.objects.filter(campaign_key__in=campaign_keys).values_list("campaign_key", "count")
-    )
-
-
 def with_counts(campaigns):
     """Give each campaign page `card_count` and `card_goal` (its card shows them), from one query. (Not
     `signature_goal`: that is the editor's field, which the goal shown may have stepped up from.)
