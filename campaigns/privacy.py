@@ -23,7 +23,7 @@ from wagtail.models import PageLogEntry
 
 from campaigns import events, quarantine
 from campaigns.confirmation import CONFIRMATION_MAX_AGE
-from campaigns.models.counter import add_deleted_unconfirmed, add_erased_on_request
+from campaigns.models.counter import ErasedOnRequest, UnconfirmedDeleted
 from campaigns.models.pages import CampaignPage
 from campaigns.models.signature import UNCONFIRMED_GRACE, Signature
 from campaigns.signing import normalise_email
@@ -53,7 +53,7 @@ def erase_signatures(signatures, on_request=True):
         Signature.objects.filter(pk__in=[pk for pk, _ in rows]).delete()
         grouped = _by_campaign(rows)
         if on_request:
-            add_erased_on_request({key: len(ids) for key, ids in grouped.items()})
+            ErasedOnRequest.add({key: len(ids) for key, ids in grouped.items()})
         for campaign_key, signature_ids in grouped.items():
             events.emit(events.erased, signature_ids=signature_ids, campaign_key=campaign_key)
     return len(rows)
@@ -118,7 +118,7 @@ def delete_unconfirmed(now=None):
             per_campaign = dict(expired.values_list("campaign_key").annotate(n=Count("pk")).order_by())
             deleted += erase_signatures(expired, on_request=False)
             # The rows go; the confirmation rate still counts them among those asked to confirm.
-            add_deleted_unconfirmed(per_campaign)
+            UnconfirmedDeleted.add(per_campaign)
     if deleted:
         logger.info("Deleted %d unconfirmed signature(s) whose confirmation link expired", deleted)
     return deleted

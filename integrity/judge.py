@@ -103,11 +103,12 @@ def judge(signature, address):
     fired = []
     ip = rules.client_ip(address)
     if ip is not None:
+        network = rules.network_of(ip)  # parsed once: the pseudonym and the per-network rate both use it
         # Not a rule: the network's pseudonym, stored with the signature for the trending sources
         # (integrity.trends), since the address itself is never stored.
-        signature.network_hash = network_pseudonym(ip)
-    if ip is not None and not rules.in_any(ip, config.allowed):
-        fired += _network_rules(signature.campaign_key, ip, config)
+        signature.network_hash = _pseudonym(network)
+        if not rules.in_any(ip, config.allowed):
+            fired += _network_rules(signature.campaign_key, ip, network, config)
     fired += _email_rules(signature, config)
     taken = getattr(signature, "seconds_to_fill", None)  # None: no valid token (campaigns.form_shown)
     if taken is not None and taken < config.min_fill_seconds:
@@ -119,10 +120,14 @@ def network_pseudonym(ip):
     """The keyed hash that stands for `ip`'s network (rules.network_of) wherever it is stored: the same for
     every client of the network and every campaign, so the trending sources can name it, and no way back to
     the network without SECRET_KEY."""
-    return rules.keyed_hash(settings.SECRET_KEY, "network-pseudonym", rules.network_of(ip))[:16]
+    return _pseudonym(rules.network_of(ip))
 
 
-def _network_rules(campaign_key, ip, config):
+def _pseudonym(network):
+    return rules.keyed_hash(settings.SECRET_KEY, "network-pseudonym", network)[:16]
+
+
+def _network_rules(campaign_key, ip, network, config):
     fired = []
     if rules.in_any(ip, config.blocked):
         fired.append(("blocked_network", "the client's network is blocked"))
@@ -130,7 +135,7 @@ def _network_rules(campaign_key, ip, config):
     checks = []  # (rule, rate, key): every rate counts every signature (a flagged one too), in its own window
     for rule, who, rates in (
         ("address_rate", ip, config.address_rates),
-        ("network_rate", rules.network_of(ip), config.network_rates),
+        ("network_rate", network, config.network_rates),
     ):
         key = rules.keyed_hash(secret, "integrity", rule, campaign_key, who)
         checks += [(rule, rate, key) for rate in rates]

@@ -85,22 +85,30 @@ def _reconcile_campaign(campaign_key):
     return stored, actual
 
 
-class UnconfirmedDeleted(models.Model):
-    """How many signatures of a campaign were deleted because nobody confirmed them (campaigns.privacy):
-    the rows are gone, but the confirmation rate must still count them among those asked."""
+class CampaignTally(models.Model):
+    """A number per campaign of signatures whose rows are gone (a subclass says which), kept so that the
+    figures that include them stay right. A number only, never whose."""
 
     campaign_key = models.UUIDField(unique=True, editable=False)
     count = models.PositiveBigIntegerField(default=0)
 
+    class Meta:
+        abstract = True
+
     def __str__(self):
         return f"{self.campaign_key}: {self.count}"
 
+    @classmethod
+    def add(cls, counts):
+        """Add {campaign key: number} to the tallies (inside the transaction that deletes the rows)."""
+        for campaign_key, number in counts.items():
+            tally, _created = cls.objects.get_or_create(campaign_key=campaign_key)
+            cls.objects.filter(pk=tally.pk).update(count=F("count") + number)
 
-def add_deleted_unconfirmed(counts):
-    """Add {campaign key: number deleted unconfirmed} to the tallies (inside the deleting transaction)."""
-    for campaign_key, number in counts.items():
-        tally, _created = UnconfirmedDeleted.objects.get_or_create(campaign_key=campaign_key)
-        UnconfirmedDeleted.objects.filter(pk=tally.pk).update(count=F("count") + number)
+
+class UnconfirmedDeleted(CampaignTally):
+    """How many signatures of a campaign were deleted because nobody confirmed them (campaigns.privacy):
+    the rows are gone, but the confirmation rate must still count them among those asked."""
 
 
 def deleted_unconfirmed_counts(campaign_keys):
@@ -110,23 +118,10 @@ def deleted_unconfirmed_counts(campaign_keys):
     )
 
 
-class ErasedOnRequest(models.Model):
+class ErasedOnRequest(CampaignTally):
     """How many signatures of a campaign were erased on request (a person forgotten, or a Signature manager's
     deletion: campaigns.privacy.erase_signatures): the rows are gone, the public integrity report still says
-    how many went. A number only, never whose."""
-
-    campaign_key = models.UUIDField(unique=True, editable=False)
-    count = models.PositiveBigIntegerField(default=0)
-
-    def __str__(self):
-        return f"{self.campaign_key}: {self.count}"
-
-
-def add_erased_on_request(counts):
-    """Add {campaign key: number erased on request} to the tallies (inside the erasing transaction)."""
-    for campaign_key, number in counts.items():
-        tally, _created = ErasedOnRequest.objects.get_or_create(campaign_key=campaign_key)
-        ErasedOnRequest.objects.filter(pk=tally.pk).update(count=F("count") + number)
+    how many went."""
 
 
 def with_counts(campaigns):
