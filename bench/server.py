@@ -46,6 +46,24 @@ class Gunicorn:
         return [int(pid) for pid in children]
 
 
+def cpu_seconds(pids):
+    """{pid: CPU time (user and system) the process has used so far, in seconds} of the processes `pids`."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    used = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue  # gone since
+        used[pid] = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime (fields 14 and 15 of proc(5))
+    return used
+
+
+def cpu_used(before, after):
+    """The CPU seconds used between two cpu_seconds() readings; a process started in between counts from 0."""
+    return sum(seconds - before.get(pid, 0) for pid, seconds in after.items())
+
+
 def peak_rss_mb(pid):
     """The most memory the process has held (VmHWM), in MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():

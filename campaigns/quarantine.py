@@ -17,6 +17,12 @@ caller with no client). A judge must not store the address; it may set the signa
 pseudonym of the address's network. It returns the rules that fired, each with a short reason a manager can
 read, or nothing.
 
+A judge that counts rates says which with `rate_checks(campaign_key, address) -> [(key, rate, scope), ...]`,
+registered beside it: the signing service counts them in the same Redis round trip as its own rate limit
+(campaigns.ratelimit.seconds_until_allowed_many) and hands the judge the answers as the signature's
+`rates_counted` ({(key, rate, scope): 0 or seconds until the window ends}). A judge called without them
+(`rates_counted` absent) counts for itself.
+
 Release (`release`) goes through the same conditional UPDATE of `counted` that confirmation uses, so the
 database's counting triggers (campaigns/counting.py) add each released signature to the count exactly once,
 and `reconcile_counts` agrees. A released signature that still waits for its signer's confirmation counts
@@ -41,12 +47,16 @@ from campaigns.models.signature import Signature
 logger = logging.getLogger(__name__)
 
 _judges = []
+_rate_checks = []
 
 
-def register_judge(judge):
-    """Have `judge` (see the module's docstring) look at every signature from now on. Idempotent."""
+def register_judge(judge, rate_checks=None):
+    """Have `judge` (see the module's docstring) look at every signature from now on, with the `rate_checks`
+    it wants counted, if any. Idempotent."""
     if judge not in _judges:
         _judges.append(judge)
+    if rate_checks is not None and rate_checks not in _rate_checks:
+        _rate_checks.append(rate_checks)
 
 
 @contextmanager
@@ -57,6 +67,18 @@ def registered(judge):
         yield judge
     finally:
         _judges.remove(judge)
+
+
+def rate_checks(campaign_key, address):
+    """Every (key, rate, scope) the judges want counted for a signature of `campaign_key` from `address`.
+    One that fails is logged and asks for nothing, as a failing judge flags nothing."""
+    checks = []
+    for one in _rate_checks:
+        try:
+            checks += one(campaign_key, address)
+        except Exception:
+            logger.exception("The integrity rate checks %s failed; nothing was counted for them", one)
+    return checks
 
 
 def judge(signature, address=None):

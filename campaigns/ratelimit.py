@@ -114,27 +114,24 @@ def _in_networks(address, networks):
 # Counting attempts
 
 
-def seconds_until_allowed(key, rate=None, scope="sign-attempts"):
+SIGN_SCOPE = "sign-attempts"  # where the signing attempts count (SIGN_RATE_LIMIT)
+
+
+def seconds_until_allowed(key, rate=None, scope=SIGN_SCOPE):
     """Count one signing attempt of the client `key`; 0 if it may go ahead, else the seconds until its window
     ends. Fixed windows: simple, and a burst at a window's edge gets at most twice the limit.
 
     Other limits count in their own `scope` at their own `rate` (the admin's password reset does:
     accounts/views.py); SIGN_RATE_LIMIT when no rate is given."""
-    limit, window = parse_rate(rate or settings.SIGN_RATE_LIMIT)
-    now = int(time.time())
-    window_id = now // window
-    name = f"{scope}:{key}:{window_id}"
-    attempts = _redis_incr(name, window) if settings.REDIS_URL else None
-    if attempts is None:
-        attempts = _memory.incr(name, window_id, window)
-    return 0 if attempts <= limit else window - now % window
+    return seconds_until_allowed_many([(key, rate or settings.SIGN_RATE_LIMIT, scope)])[0]
 
 
-def over_limits(checks):
+def seconds_until_allowed_many(checks):
     """Count one attempt under each of `checks` ([(key, rate, scope)], as seconds_until_allowed takes them) in
-    one Redis round trip for all, and say for each whether it went over its rate. The integrity rules
-    (integrity.judge) count a signature under four rates this way: four round trips were a fifth of a
-    signature's time."""
+    one Redis round trip for all; for each, 0 or the seconds until its window ends (as seconds_until_allowed).
+    The signing service counts its own limit and the integrity rules' rates this way (campaigns.signing):
+    a second round trip cost signing about a tenth of its rate under load (`make bench ARGS="--only
+    integrity"`)."""
     now = int(time.time())
     counters = []
     for key, rate, scope in checks:
@@ -143,12 +140,16 @@ def over_limits(checks):
     attempts = _redis_incr_many([(name, window) for name, _id, window, _limit in counters])
     if attempts is None:
         attempts = [_memory.incr(name, window_id, window) for name, window_id, window, _limit in counters]
-    return [count > limit for count, (_name, _id, _window, limit) in zip(attempts, counters, strict=True)]
+    return [
+        0 if count <= limit else window - now % window
+        for count, (_name, _id, window, limit) in zip(attempts, counters, strict=True)
+    ]
 
 
 def _redis_incr_many(counters):
-    """INCR each (name, window) counter and give it its expiry, all in one pipeline; None without Redis or
-    when it fails (as _redis_incr)."""
+    """INCR each (name, window) counter and give it its expiry (if it has none), all in one round trip (a
+    redis-py pipeline); None without Redis or when it fails, which the breaker then skips for a while
+    (ops.cache)."""
     if not settings.REDIS_URL or not counters:
         return None if counters else []
     circuit = breaker(settings.REDIS_URL)
@@ -179,27 +180,6 @@ def _redis():
             url, socket_timeout=timeout, socket_connect_timeout=timeout
         )
     return _redis_clients[url]
-
-
-def _redis_incr(name, window):
-    """INCR the attempt counter and give it its expiry (if it has none), in one round trip (a redis-py
-    pipeline); None when Redis fails, which the breaker then skips for a while (ops.cache)."""
-    circuit = breaker(settings.REDIS_URL)
-    if not circuit.allow():
-        return None
-    try:
-        pipeline = _redis().pipeline(transaction=False)
-        pipeline.incr(name)
-        pipeline.expire(name, window, nx=True)
-        attempts, _expiry_set = pipeline.execute()
-        circuit.succeeded()
-        return attempts
-    except REDIS_FAILURES:
-        circuit.failed()
-        _warnings.warn(
-            "Redis is unreachable: the signing rate limit counts in each process's memory meanwhile."
-        )
-        return None
 
 
 class _MemoryCounter:

@@ -18,7 +18,7 @@ class IntegrityConfig(AppConfig):
         from integrity import alerts, judge  # model modules' imports, see above
         from integrity.models import IntegritySettings  # a model, see above
 
-        quarantine.register_judge(judge.judge)
+        quarantine.register_judge(judge.judge, judge.rate_checks)
         # A manager's change applies at once in this process, within judge.SETTINGS_TTL in the others.
         post_save.connect(
             lambda **kwargs: judge.forget_settings(),

@@ -1,9 +1,10 @@
 """The integrity judge: the rules of integrity.rules with the managers' settings, applied to one signature.
 
 Registered with the signing service in IntegrityConfig.ready() (campaigns.quarantine explains the hook), so
-it runs before each signature's INSERT, in the signer's request: it costs a few cache round trips (the rate
-counters, the same-person mark) and no database query (the settings are read at most every SETTINGS_TTL
-seconds per process).
+it runs before each signature's INSERT, in the signer's request. It costs no database query (the settings are
+read at most every SETTINGS_TTL seconds per process) and no round trip of its own for the rates: their
+counters (`rate_checks`) are counted with the signing rate limit's, in one (campaigns.signing); only the
+same-person mark of a Gmail-like address takes one or two more.
 
 Rules, each with the name kept in a flagged signature's reasons:
 - `blocked_network`: the client's address is in a network the managers blocked (and not in one they allowed);
@@ -108,7 +109,7 @@ def judge(signature, address):
         # (integrity.trends), since the address itself is never stored.
         signature.network_hash = _pseudonym(network)
         if not rules.in_any(ip, config.allowed):
-            fired += _network_rules(signature.campaign_key, ip, network, config)
+            fired += _network_rules(signature, ip, network, config)
     fired += _email_rules(signature, config)
     taken = getattr(signature, "seconds_to_fill", None)  # None: no valid token (campaigns.form_shown)
     if taken is not None and taken < config.min_fill_seconds:
@@ -127,24 +128,45 @@ def _pseudonym(network):
     return rules.keyed_hash(settings.SECRET_KEY, "network-pseudonym", network)[:16]
 
 
-def _network_rules(campaign_key, ip, network, config):
-    fired = []
-    if rules.in_any(ip, config.blocked):
-        fired.append(("blocked_network", "the client's network is blocked"))
+def rate_checks(campaign_key, address):
+    """The rate counters a signature of `campaign_key` from `address` counts under ([(key, rate, scope)], as
+    campaigns.ratelimit.seconds_until_allowed_many takes them), which the signing service counts with its own
+    rate limit (campaigns.quarantine). Nothing for what is not an address, or is in an allowed network."""
+    ip = rules.client_ip(address)
+    if ip is None:
+        return []
+    config = current()
+    if rules.in_any(ip, config.allowed):
+        return []
+    return [check for _rule, check in _rate_checks(campaign_key, ip, rules.network_of(ip), config)]
+
+
+def _rate_checks(campaign_key, ip, network, config):
+    """[(rule, (key, rate, scope))]: every rate counts every signature (a flagged one too), in its own window."""
     secret = settings.SECRET_KEY
-    checks = []  # (rule, rate, key): every rate counts every signature (a flagged one too), in its own window
+    checks = []
     for rule, who, rates in (
         ("address_rate", ip, config.address_rates),
         ("network_rate", network, config.network_rates),
     ):
         key = rules.keyed_hash(secret, "integrity", rule, campaign_key, who)
-        checks += [(rule, rate, key) for rate in rates]
-    # All the counters in one round trip (campaigns.ratelimit.over_limits).
-    over = ratelimit.over_limits([(key, rate, f"integrity:{rate}") for _rule, rate, key in checks])
+        checks += [(rule, (key, rate, f"integrity:{rate}")) for rate in rates]
+    return checks
+
+
+def _network_rules(signature, ip, network, config):
+    fired = []
+    if rules.in_any(ip, config.blocked):
+        fired.append(("blocked_network", "the client's network is blocked"))
+    checks = _rate_checks(signature.campaign_key, ip, network, config)
+    counted = getattr(signature, "rates_counted", None)
+    if counted is None or any(check not in counted for _rule, check in checks):
+        # Not counted with the signing rate limit (a caller that judges by itself): count them here, in one
+        # round trip.
+        waits = ratelimit.seconds_until_allowed_many([check for _rule, check in checks])
+        counted = {check: wait for (_rule, check), wait in zip(checks, waits, strict=True)}
     for rule, kind in (("address_rate", "address"), ("network_rate", "network")):
-        exceeded = [
-            rate for (named, rate, _key), went in zip(checks, over, strict=True) if named == rule and went
-        ]
+        exceeded = [check[1] for named, check in checks if named == rule and counted[check]]
         if exceeded:
             fired.append((rule, f"more than {exceeded[0]} from one {kind}"))
     return fired

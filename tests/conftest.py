@@ -73,6 +73,17 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language, whatever language the last one left active in this
+    thread (a mail rendered in German, a task run for a French page)."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _commit_callbacks_after_each_request(monkeypatch):
     """Run what a request defers to `transaction.on_commit` when the request ends, as a real commit would.
 

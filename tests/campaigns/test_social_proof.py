@@ -99,6 +99,8 @@ def test_a_list_of_many_campaigns_reads_their_counts_in_one_query(client, index)
     """Ten cards cost the same queries as two: the counts are one grouped sum, not a query per card."""
     for n in range(2):
         set_count(build_campaign(index, title=f"Campaign {n}", slug=f"campaign-{n}"), 100 + n)
+    # Once uncounted: the first request in a process also fills Django's content-type cache, whatever the cards.
+    cold_get(client, "/en-us/campaigns/")
     with CaptureQueriesContext(connection) as two:
         html(cold_get(client, "/en-us/campaigns/"))
     for n in range(2, 10):

@@ -137,3 +137,19 @@ def test_a_held_signature_is_kept_for_a_manager_not_deleted_as_unconfirmed(clien
     post(client, campaign, sign_data, "ada@spam.example")
     later = timezone.now() + timedelta(days=30)
     assert not privacy.unconfirmed_expired(later).exists()
+
+
+def test_a_signer_who_corrects_a_mistake_is_not_taken_for_a_second_signature(
+    client, campaign, sign_data, integrity_rates
+):
+    """The per-address rate (1 a minute as shipped) counts signatures, not attempts: a form sent back for a
+    mistake and sent again at once is one person signing once. A second signature from that address within
+    the minute is still flagged."""
+    refused = client.post(campaign.url, sign_data(email="ada@example"), HTTP_ORIGIN=ORIGIN)
+    assert refused.status_code == 400
+    post(client, campaign, sign_data, "ada@example.org")
+    post(client, campaign, sign_data, "bob@example.org")
+
+    ada, bob = (Signature.objects.get(email=email) for email in ("ada@example.org", "bob@example.org"))
+    assert ada.flag_reasons == []
+    assert [reason["rule"] for reason in bob.flag_reasons] == ["address_rate"]
