@@ -23,16 +23,11 @@ def sign_body():
 
 
 def stock_body():
-    """A stock form page's post: its dropdown posts the country's name (the one the campaign's form posts as
-    US), as the page was given it by stock_fields."""
-    from urllib.parse import quote_plus
-
-    from django_countries import countries
-
+    """A stock form page's post: the country as a person types it (stock_fields)."""
     token = "b" * 32
     return (
         f"csrfmiddlewaretoken={token}&first_name=Ada&last_name=Bench&email=%s"
-        f"&country={quote_plus(dict(countries)['US'])}&postal_code=10001"
+        "&country=United+States&postal_code=10001"
     )
 
 
@@ -47,25 +42,24 @@ def stock_headers(host):
     }
 
 
-# The country field of a stock form page: the names a dropdown shows (the campaign's form posts the code).
+# The stock form page's fields: the campaign's six, the country typed in a text field. A dropdown of the 250
+# country names (what the campaign's own form shows) costs stock Wagtail 40 % of its page views, since Django
+# renders each option through a template (54 views/s against 89 on this machine): the baseline would then
+# flatter every ratio to it, so the bench measures stock Wagtail at its faster. Its proportions to the bare
+# Django project then match the stock site measured from outside for issue 22 (0.12 of bare's posts here,
+# 0.14 there).
 STOCK_FIELDS = (
     ("First name", "singleline", True, ""),
     ("Last name", "singleline", True, ""),
     ("Email", "email", True, ""),
-    ("Country", "dropdown", True, None),
+    ("Country", "singleline", True, ""),
     ("Postal code", "singleline", False, ""),
     ("Newsletter", "checkbox", False, ""),
 )
 
 
 def stock_fields():
-    from django_countries import countries
-
-    names = "\n".join(name for _code, name in countries)
-    return [
-        (label, kind, required, names if choices is None else choices)
-        for label, kind, required, choices in STOCK_FIELDS
-    ]
+    return list(STOCK_FIELDS)
 
 
 def sign_headers(json_reply=False):
@@ -167,7 +161,8 @@ def run_all(bench, ring, stock, bare):
         ("sign: JSON post (confirmation on)", "json", True),
     ):
         _measure_signing(bench, ring, page, name, prefix, json_reply, runs)
-    _integrity_cost(bench, ring, page, runs)
+    # At least five rounds: its ratio is a target, and single rounds of one state move by 10 %.
+    _integrity_cost(bench, ring, page, max(runs, 5))
 
     _set_confirmation(ring, False)
     print(
