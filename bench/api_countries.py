@@ -1,7 +1,7 @@
 """What the public API's counts by country cost with a million signatures, on PostgreSQL.
 
 The count by country is a GROUP BY over one campaign's signatures (api/data.py). This loads ROWS counted
-signatures with COPY (bench/scenarios.py `_load_signatures`), spread over 40 countries, then prints:
+signatures with COPY (bench/loading.py `load_signatures`), spread over 40 countries, then prints:
 - the GROUP BY itself (what one recount costs, at most once a minute per campaign);
 - an API request that recounts (nothing cached), one that reads the kept counts (page cache bypassed), and
   one served by the page cache.
@@ -58,7 +58,7 @@ def main():
         from django.test import Client
 
         from api import data
-        from bench.scenarios import _load_signatures
+        from bench.loading import load_signatures
         from tests.builders import build_campaign, build_index, build_site
 
         ring = build_campaign(build_index(build_site()))
@@ -66,7 +66,7 @@ def main():
         countries = COUNTRIES.split()
         spread = random.Random(1)
         # A skewed spread, as real petitions have: the first countries get most signatures.
-        _load_signatures(ring, args.rows, lambda n: countries[int(spread.random() ** 3 * len(countries))])
+        load_signatures(ring, args.rows, lambda n: countries[int(spread.random() ** 3 * len(countries))])
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE campaigns_signature")
         print(

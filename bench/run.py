@@ -28,9 +28,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import baselines, scenarios, wrk  # noqa: E402
-from bench.scenarios import BARE_PORT, PORT, STOCK_HOST, STOCK_PORT  # noqa: E402
+from bench import baselines, exports, integrity, report, scenarios, setup, wrk  # noqa: E402
 from bench.server import Gunicorn  # noqa: E402
+from bench.setup import BARE_PORT, PORT, STOCK_HOST, STOCK_PORT  # noqa: E402
 
 DATABASE = "campaigns_bench"
 SERVER = "postgres://postgres@127.0.0.1:5432"
@@ -103,7 +103,7 @@ def load_content():
         thank_you_text="<p>Thank you for signing!</p>",
     )
     Page.get_first_root_node().add_child(instance=stock)
-    fields = scenarios.stock_fields()
+    fields = setup.stock_fields()
     for order, (label, kind, required, choices) in enumerate(fields):
         StockFormField.objects.create(
             page=stock, sort_order=order, label=label, field_type=kind, required=required, choices=choices
@@ -219,10 +219,10 @@ def main():
     if args.only == "integrity":
         with Gunicorn(env, PORT, args.workers) as server:
             bench = Bench(args, server)
-            scenarios.integrity_only(bench, ring)
-        report = scenarios.report(bench)
-        INTEGRITY_RESULTS.write_text(report)
-        print("\n" + report)
+            integrity.only(bench, ring)
+        text = report.report(bench)
+        INTEGRITY_RESULTS.write_text(text)
+        print("\n" + text)
         print(f"Written to {INTEGRITY_RESULTS.relative_to(ROOT)}")
         return
     with tempfile.TemporaryDirectory(prefix="campaigns-bench-") as folder:
@@ -230,7 +230,7 @@ def main():
         page = {
             "title": ring.title,
             "intro": ring.ask + "<p>" + ring.summary + "</p>",
-            "fields": scenarios.stock_fields(),
+            "fields": setup.stock_fields(),
         }
         stock = baselines.stock_wagtail(Path(folder) / "stock", args.server, STOCK_PORT, args.workers, page)
         bare = baselines.bare_django(
@@ -240,11 +240,11 @@ def main():
             bench = Bench(args, server)
             scenarios.run_all(bench, ring, stock, bare)
     baselines.drop_databases(args.server)
-    scenarios.exports(bench, env, ring)
-    report = scenarios.report(bench)
+    exports.exports(bench, env, ring)
+    text = report.report(bench)
     RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(report)
-    print("\n" + report)
+    RESULTS.write_text(text)
+    print("\n" + text)
     print(f"Written to {RESULTS.relative_to(ROOT)}")
 
 
