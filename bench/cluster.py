@@ -21,6 +21,10 @@ Scenarios, each printing what it checked, with numbers:
 
 The load comes from Python threads (each signer keeps its connection and records the email of every answer),
 not wrk: which signatures were answered, and how, is what is checked.
+
+Longer than 400 lines, for a reason: it is one script that the engineer on call reads top to bottom (the
+throwaway parts it starts, the load, then each scenario beside the checks it prints); split, one failure
+scenario would be read across several files.
 """
 
 import argparse
