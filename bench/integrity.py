@@ -7,8 +7,8 @@ from bench import wrk
 from bench.server import cpu_seconds, cpu_used
 from bench.setup import sign_body, sign_headers
 
-# Every integrity rule switched off, as a Signature manager can (Settings → Signature integrity): no rates (so no
-# Redis round trip of their own), no throwaway check, no fill time. Only the same-mailbox rule cannot be
+# Every integrity rule switched off, as a Signature manager can (Settings → Signature integrity): no rates (no
+# counters beside the signing rate limit's in its Redis round trip), no throwaway check, no fill time. Only the same-mailbox rule cannot be
 # switched off, and it looks at Gmail addresses only, which the benchmark's signers do not have.
 INTEGRITY_OFF = {
     "address_rates": "",
