@@ -138,11 +138,12 @@ def rate_checks(campaign_key, address):
     config = current()
     if rules.in_any(ip, config.allowed):
         return []
-    return [check for _rule, check in _rate_checks(campaign_key, ip, rules.network_of(ip), config)]
+    return _rate_checks(campaign_key, ip, rules.network_of(ip), config)
 
 
 def _rate_checks(campaign_key, ip, network, config):
-    """[(rule, (key, rate, scope))]: every rate counts every signature (a flagged one too), in its own window."""
+    """Every rate counts every signature (a flagged one too), in its own window; the scope names the rule, so
+    the counted answers say which rule each belongs to (`_network_rules`)."""
     secret = settings.SECRET_KEY
     checks = []
     for rule, who, rates in (
@@ -150,7 +151,7 @@ def _rate_checks(campaign_key, ip, network, config):
         ("network_rate", network, config.network_rates),
     ):
         key = rules.keyed_hash(secret, "integrity", rule, campaign_key, who)
-        checks += [(rule, (key, rate, f"integrity:{rate}")) for rate in rates]
+        checks += [(key, rate, f"integrity:{rule}:{rate}") for rate in rates]
     return checks
 
 
@@ -158,15 +159,18 @@ def _network_rules(signature, ip, network, config):
     fired = []
     if rules.in_any(ip, config.blocked):
         fired.append(("blocked_network", "the client's network is blocked"))
-    checks = _rate_checks(signature.campaign_key, ip, network, config)
     counted = getattr(signature, "rates_counted", None)
-    if counted is None or any(check not in counted for _rule, check in checks):
+    if counted is None:
         # Not counted with the signing rate limit (a caller that judges by itself): count them here, in one
         # round trip.
-        waits = ratelimit.seconds_until_allowed_many([check for _rule, check in checks])
-        counted = {check: wait for (_rule, check), wait in zip(checks, waits, strict=True)}
+        checks = _rate_checks(signature.campaign_key, ip, network, config)
+        counted = dict(zip(checks, ratelimit.seconds_until_allowed_many(checks), strict=True))
     for rule, kind in (("address_rate", "address"), ("network_rate", "network")):
-        exceeded = [check[1] for named, check in checks if named == rule and counted[check]]
+        exceeded = [
+            rate
+            for (_key, rate, scope), wait in counted.items()
+            if wait and scope == f"integrity:{rule}:{rate}"
+        ]
         if exceeded:
             fired.append((rule, f"more than {exceeded[0]} from one {kind}"))
     return fired
