@@ -148,13 +148,16 @@ def test_an_open_campaign_says_when_it_closes(client, index):
     ("days", "notice"), [(0, "Closes today"), (1, "Closes tomorrow"), (2, "Closes in 2 days")]
 )
 def test_the_closing_notice_counts_calendar_days(index, days, notice):
-    now = timezone.localtime().replace(hour=9, minute=0)
+    # Tomorrow at nine, so that "today at eleven" is still ahead whenever the test runs (after 23:00 it was not,
+    # and the campaign was closed).
+    now = (timezone.localtime() + timedelta(days=1)).replace(hour=9, minute=0)
     campaign = build_campaign(index, closing_date=now.replace(hour=23) + timedelta(days=days))
     assert social_proof.closing_notice(campaign, now=now) == notice
 
 
 def test_the_closing_notice_is_in_the_pages_language(client, index):
-    ring = build_campaign(index, closing_date=timezone.now() + timedelta(days=5, hours=1))
+    # Noon five calendar days ahead: "now + 5 days + 1 hour" was six calendar days after 23:00.
+    ring = build_campaign(index, closing_date=timezone.localtime().replace(hour=12) + timedelta(days=5))
     translate(index, "fr")
     translate(ring, "fr", slug="amazon-ring")
     page = html(client.get("/fr/campaigns/amazon-ring/"))
